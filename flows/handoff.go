@@ -1,0 +1,111 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+func runHandoff(ctx context.Context, env Env, s State) (Result, error) {
+	if env.DryRun || s.App == nil || s.App.ID == "" {
+		return nil, nil
+	}
+	c := Credentials{EnvironmentID: s.Target.ID, ClientID: s.App.ID, Region: env.Region, AuthMethod: s.App.TokenEndpointAuthMethod}
+	if s.App.TokenEndpointAuthMethod != pingone.AuthMethodNone {
+		sec, err := env.API.GetApplicationSecret(ctx, s.Target.ID, s.App.ID)
+		if err != nil {
+			if pingone.IsForbidden(err) {
+				return nil, fmt.Errorf("read the client secret: PingOne refuses because you do not hold every role the worker holds (a worker's secret is readable only by admins at least as privileged): %w", err)
+			}
+			return nil, wrap("read the client secret", err)
+		}
+		c.ClientSecret = sec.Secret
+	}
+	return func(s *State) { s.Credentials = &c }, nil
+}
+
+// verifyRetries covers PingOne's propagation delay for new role assignments (Terraform's provider
+// retries the same way; pingone-api.md §3).
+var verifyRetries = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
+
+func runVerify(ctx context.Context, env Env, s State) (Result, error) {
+	if env.DryRun || s.App == nil || s.App.ID == "" {
+		return nil, nil
+	}
+	if RolesGoToFor(s.App.GrantTypes) == RolesToUser {
+		return verifyUser(ctx, env, s)
+	}
+	return verifyApp(ctx, env, s)
+}
+
+// verifyUser re-reads the signing-in user's role assignments and checks them again: for user
+// grants PingOne authorises the connector by exactly these.
+func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
+	res, err := runRoleCheck(ctx, env, withoutRoleFindings(s))
+	if err != nil {
+		return nil, err
+	}
+	var probe State
+	probe.Findings = nil
+	res(&probe)
+	v := Verification{Method: "role assignments", Call: fmt.Sprintf("GET /environments/%s/users/%s/roleAssignments", s.Target.ID, probe.Report.ActorID)}
+	if probe.Report.OK() {
+		v.OK, v.Message = true, fmt.Sprintf("%s holds roles covering every call the connector makes", probe.Report.ActorName)
+	} else {
+		v.Message = fmt.Sprintf("%s still lacks %v: those calls will return 403", probe.Report.ActorName, probe.Report.Missing)
+	}
+	return func(s *State) {
+		*s = withoutRoleFindings(*s)
+		res(s)
+		s.Verified = &v
+	}, nil
+}
+
+// verifyApp gets a token as the new app (client credentials) and makes a Management API read that
+// the connector's first capability needs.
+func verifyApp(ctx context.Context, env Env, s State) (Result, error) {
+	if env.AppClient == nil || s.Credentials == nil {
+		v := Verification{Method: "client credentials", Message: "skipped: no way to sign in as the app here"}
+		return func(s *State) { s.Verified = &v }, nil
+	}
+	api, err := env.AppClient(ctx, *s.Credentials)
+	if err != nil {
+		v := Verification{Method: "client credentials", Call: "POST /as/token", Message: "the token request failed: " + err.Error()}
+		return func(s *State) { s.Verified = &v }, nil
+	}
+	call, do := probeCall(api, s)
+	v := Verification{Method: "client credentials", Call: call}
+	for i := 0; ; i++ {
+		err = do(ctx)
+		if err == nil || !pingone.IsForbidden(err) || i >= len(verifyRetries) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(verifyRetries[i]):
+		}
+	}
+	if err != nil {
+		v.Message = "the app got a token, but " + call + " failed: " + err.Error()
+	} else {
+		v.OK, v.Message = true, "the app got a token and "+call+" succeeded"
+	}
+	return func(s *State) { s.Verified = &v }, nil
+}
+
+// probeCall picks a read the connector's capabilities need.
+func probeCall(api API, s State) (string, func(context.Context) error) {
+	envID := s.Target.ID
+	for _, c := range capabilitiesOf(s.Plan) {
+		switch c.ID {
+		case CapUsersRead, CapUsersWrite:
+			return "GET /environments/" + envID + "/users", func(ctx context.Context) error { _, err := api.ListUsers(ctx, envID, ""); return err }
+		case CapApplicationsRead:
+			return "GET /environments/" + envID + "/applications", func(ctx context.Context) error { _, err := api.ListApplications(ctx, envID); return err }
+		}
+	}
+	return "GET /environments/" + envID, func(ctx context.Context) error { _, err := api.GetEnvironment(ctx, envID); return err }
+}

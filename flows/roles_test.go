@@ -1,0 +1,200 @@
+package flows
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+const (
+	testOrg = "org-1"
+	testEnv = "env-1"
+)
+
+func perms(ids ...string) []pingone.Permission {
+	out := make([]pingone.Permission, len(ids))
+	for i, id := range ids {
+		out[i] = pingone.Permission{ID: id}
+	}
+	return out
+}
+
+// testRoles is a small role table shaped like PingOne's: Organization Admin holds no user or app
+// permission, Environment Admin no user permission.
+func testRoles() []pingone.Role {
+	return []pingone.Role{
+		{ID: "r-org", Name: "Organization Admin", ApplicableTo: []string{"ORGANIZATION"}, Permissions: perms("orgmgt:read:environment", "orgmgt:create:environment")},
+		{ID: "r-env", Name: "Environment Admin", ApplicableTo: []string{"ORGANIZATION", "ENVIRONMENT"}, Permissions: perms("orgmgt:read:environment", "applications:read:application", "applications:create:application", "dir:read:population", "permissions:update:userRoleAssignments")},
+		{ID: "r-ida", Name: "Identity Data Admin", ApplicableTo: []string{"ENVIRONMENT", "POPULATION"}, Permissions: perms("dir:read:user", "dir:create:user", "dir:update:user", "dir:read:group", "dir:read:groupMembership", "dir:read:population", "dir:create:group")},
+		{ID: "r-idro", Name: "Identity Data Read Only", ApplicableTo: []string{"ENVIRONMENT", "POPULATION"}, Permissions: perms("dir:read:user", "dir:read:group", "dir:read:groupMembership", "dir:read:population")},
+		{ID: "r-cro", Name: "Configuration Read Only", ApplicableTo: []string{"ORGANIZATION", "ENVIRONMENT"}, Permissions: perms("applications:read:application", "orgmgt:read:environment")},
+		{ID: "r-dv", Name: "DaVinci Admin", ApplicableTo: []string{"ENVIRONMENT"}, Permissions: perms("applications:read:application", "dir:read:user", "dir:read:group", "dir:read:groupMembership", "dir:read:population")},
+	}
+}
+
+func assign(role, scopeType, scopeID string) pingone.RoleAssignment {
+	return pingone.RoleAssignment{Role: pingone.Ref{ID: role}, Scope: pingone.RoleScope{Type: scopeType, ID: scopeID}}
+}
+
+func stackoneCaps() []Capability {
+	p, _ := PresetByName("stackone")
+	return capabilitiesOf(Plan{Preset: p.Name})
+}
+
+var testEnvironment = pingone.Environment{ID: testEnv, Organization: &pingone.Ref{ID: testOrg}}
+
+func TestAUserWithNoRolePredictsA403ForEveryCall(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe", Capabilities: stackoneCaps()})
+	if rep.OK() {
+		t.Fatal("a user with no role must not pass")
+	}
+	for _, c := range rep.Capabilities {
+		if c.Coverage != Missing {
+			t.Errorf("%s: coverage %s, want missing", c.ID, c.Coverage)
+		}
+	}
+	f := roleFindings(rep)
+	if len(f) == 0 || f[0].Code != "ROLE_MISSING" || !strings.Contains(f[0].Message, "403") {
+		t.Errorf("findings %+v: want ROLE_MISSING saying 403", f)
+	}
+}
+
+func TestOrganizationAdminAloneDoesNotCoverUsersOrApplications(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "boss",
+		Assignments: []pingone.RoleAssignment{assign("r-org", "ORGANIZATION", testOrg)}, Capabilities: stackoneCaps()})
+	for _, want := range []string{"dir:read:user", "applications:read:application"} {
+		if !slices.Contains(rep.Missing, want) {
+			t.Errorf("missing %v: want %s there", rep.Missing, want)
+		}
+	}
+}
+
+func TestEnvironmentAdminAtOrganizationScopeCoversApplicationsButNotUsers(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user",
+		Assignments: []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}, Capabilities: stackoneCaps()})
+	got := map[string]Coverage{}
+	for _, c := range rep.Capabilities {
+		got[c.ID] = c.Coverage
+	}
+	if got[CapApplicationsRead] != Covered || got[CapUsersRead] != Missing {
+		t.Errorf("coverage %v: want applications covered, users missing", got)
+	}
+}
+
+func TestAnEnvironmentScopedRoleCoversOnlyItsOwnEnvironment(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user",
+		Assignments:  []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", "another-env")},
+		Capabilities: []Capability{mustCap(t, CapUsersRead)}})
+	if rep.Capabilities[0].Coverage != Missing {
+		t.Errorf("a role in another environment covered this one: %+v", rep.Capabilities[0])
+	}
+}
+
+func TestAnOrganizationScopedRoleOfAnotherOrganizationDoesNotCover(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user",
+		Assignments:  []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", "other-org")},
+		Capabilities: []Capability{mustCap(t, CapApplicationsRead)}})
+	if rep.Capabilities[0].Coverage != Missing {
+		t.Errorf("got %s", rep.Capabilities[0].Coverage)
+	}
+}
+
+func TestARoleHeldOnlyAtPopulationScopeIsReportedAsPartial(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "helpdesk",
+		Assignments:  []pingone.RoleAssignment{assign("r-ida", "POPULATION", "pop-1")},
+		Capabilities: []Capability{mustCap(t, CapUsersRead)}})
+	if rep.Capabilities[0].Coverage != PopulationOnly || rep.OK() {
+		t.Fatalf("got %+v", rep.Capabilities[0])
+	}
+	if f := roleFindings(rep); f[0].Code != "ROLE_POPULATION_ONLY" {
+		t.Errorf("finding %s", f[0].Code)
+	}
+}
+
+func TestTheFixIsTheSmallestSetOfGrantableRoles(t *testing.T) {
+	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Capabilities: stackoneCaps(), AdminAssignments: admin, AdminKnown: true})
+	if rep.Fix == nil {
+		t.Fatal("no fix")
+	}
+	// In this table DaVinci Admin alone holds every missing permission, and Environment Admin may
+	// grant every role but Organization Admin: one role is the smallest fix.
+	if len(rep.Fix.Names) != 1 || !rep.Fix.Grantable {
+		t.Errorf("fix %+v: want one grantable role", rep.Fix)
+	}
+	if rep.Fix.ScopeType != "ENVIRONMENT" || rep.Fix.ScopeID != testEnv {
+		t.Errorf("fix scope %s %s", rep.Fix.ScopeType, rep.Fix.ScopeID)
+	}
+}
+
+func TestTheFixPrefersLeastPrivilegeAmongEqualSizedSets(t *testing.T) {
+	roles := testRoles()[:5] // without DaVinci Admin
+	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}
+	rep := CheckRoles(RoleCheck{Roles: roles, Environment: testEnvironment, ActorKind: "user",
+		Capabilities: stackoneCaps(), AdminAssignments: admin, AdminKnown: true})
+	got := slices.Sorted(slices.Values(rep.Fix.Names))
+	want := []string{"Configuration Read Only", "Identity Data Read Only"}
+	if !slices.Equal(got, want) {
+		t.Errorf("fix %v, want %v (read-only roles hold fewer permissions than the admin ones)", got, want)
+	}
+}
+
+func TestRolesTheAdminCannotGrantAreNeverOfferedAsGrantable(t *testing.T) {
+	roles := testRoles()[:5]
+	// Identity Data Admin may assign only identity roles: no role it may grant reads applications.
+	admin := []pingone.RoleAssignment{assign("r-ida", "ENVIRONMENT", testEnv)}
+	rep := CheckRoles(RoleCheck{Roles: roles, Environment: testEnvironment, ActorKind: "user",
+		Capabilities: stackoneCaps(), AdminAssignments: admin, AdminKnown: true})
+	if rep.Fix == nil || rep.Fix.Grantable {
+		t.Fatalf("fix %+v: must be marked not grantable", rep.Fix)
+	}
+	if !strings.Contains(fixText(rep), "cannot grant") {
+		t.Errorf("fix text %q must say the admin cannot grant it", fixText(rep))
+	}
+}
+
+func TestDaVinciRolesAreNotProposedForAnApplication(t *testing.T) {
+	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "application", ForApplication: true,
+		Capabilities: stackoneCaps(), AdminAssignments: admin, AdminKnown: true})
+	if slices.Contains(rep.Fix.Names, "DaVinci Admin") {
+		t.Errorf("fix %v proposes a DaVinci role to a worker", rep.Fix.Names)
+	}
+}
+
+func TestAPermissionNoRoleListsIsUnknownNotMissing(t *testing.T) {
+	c := Capability{ID: "x", Title: "X", Permissions: []string{"mfa:read:device"}}
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", Capabilities: []Capability{c}})
+	if rep.Capabilities[0].Coverage != Unknown {
+		t.Errorf("got %s", rep.Capabilities[0].Coverage)
+	}
+}
+
+func TestAnAppHoldingRolesItDoesNotNeedIsFlagged(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "application", ActorName: "sync",
+		Assignments:  []pingone.RoleAssignment{assign("r-org", "ORGANIZATION", testOrg), assign("r-idro", "ENVIRONMENT", testEnv)},
+		Capabilities: []Capability{mustCap(t, CapUsersRead)}})
+	if len(rep.Unneeded) != 1 || !strings.Contains(rep.Unneeded[0], "Organization Admin") {
+		t.Errorf("unneeded %v", rep.Unneeded)
+	}
+}
+
+func TestTheVendorGuideClaimIsCheckedAgainstTheRoleTable(t *testing.T) {
+	p, _ := PresetByName("stackone")
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", Capabilities: stackoneCaps(), Preset: &p})
+	if !strings.Contains(rep.GuideNote, "Environment Admin lacks") || !strings.Contains(rep.GuideNote, "dir:read:user") {
+		t.Errorf("guide note %q", rep.GuideNote)
+	}
+}
+
+func mustCap(t *testing.T, id string) Capability {
+	t.Helper()
+	c, ok := CapabilityByID(id)
+	if !ok {
+		t.Fatalf("no capability %s", id)
+	}
+	return c
+}

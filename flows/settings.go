@@ -1,0 +1,164 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+func options(values ...string) []Option {
+	out := make([]Option, len(values))
+	for i, v := range values {
+		out[i] = Option{Label: v, Value: v}
+	}
+	return out
+}
+
+// settingsInputs are the OIDC, refresh token, access and scope questions, prefilled by the preset
+// and all editable. Each says what the setting does and what PingOne does by default.
+func settingsInputs(s *State) []Input {
+	a := func(s *State) *AppSpec { return &s.Plan.Application }
+	in := []Input{
+		{
+			Key: "grantTypes", Title: "Grant types", Kind: MultiSelect, Options: options(GrantTypes...),
+			Help: "How the connector gets tokens. Authorization code: an admin signs in (calls use that admin's roles). Client credentials: the app signs in as itself (calls use the app's roles).",
+			Get:  func(s *State) string { return strings.Join(a(s).GrantTypes, ",") },
+			Set: func(s *State, v string) error {
+				g := Split(v)
+				if len(g) == 0 {
+					return fmt.Errorf("choose at least one grant type")
+				}
+				a(s).GrantTypes = g
+				return nil
+			},
+		},
+		{
+			Key: "responseTypes", Title: "Response types", Kind: MultiSelect, Options: options(ResponseTypes...),
+			Help: "CODE for the authorization code grant. PingOne does not combine CODE with TOKEN or ID_TOKEN.",
+			Get:  func(s *State) string { return strings.Join(a(s).ResponseTypes, ",") },
+			Set:  func(s *State, v string) error { a(s).ResponseTypes = Split(v); return nil },
+		},
+		{
+			Key: "pkceEnforcement", Title: "PKCE", Kind: Select, Options: options(PKCEOptions...),
+			Help: "Proof key for code exchange on authorization code sign-ins. PingOne's default is OPTIONAL; S256_REQUIRED is safest when the connector supports it.",
+			Get:  func(s *State) string { return a(s).PKCEEnforcement },
+			Set:  func(s *State, v string) error { a(s).PKCEEnforcement = v; return nil },
+		},
+		{
+			Key: "tokenEndpointAuthMethod", Title: "Token endpoint authentication", Kind: Select, Options: options(AuthMethods...),
+			Help: "How the connector proves it is the app. CLIENT_SECRET_POST sends the secret in the form body, CLIENT_SECRET_BASIC in a header; NONE is for public clients with PKCE. Must match what the connector sends, or the token request fails with invalid_client.",
+			Get:  func(s *State) string { return a(s).TokenEndpointAuthMethod },
+			Set:  func(s *State, v string) error { a(s).TokenEndpointAuthMethod = v; return nil },
+		},
+		{
+			Key: "redirectUris", Title: "Redirect URIs (comma separated)", Kind: Text,
+			Help: "Where PingOne sends the admin back after sign-in. Must match the connector's callback exactly: https, no fragment, mind trailing slashes. Plain http only on 127.0.0.1 or localhost.",
+			Get:  func(s *State) string { return strings.Join(a(s).RedirectURIs, ", ") },
+			Validate: func(v string) error {
+				for _, u := range Split(v) {
+					if _, err := ValidateRedirectURI(u); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			Warn: func(v string) string {
+				for _, u := range Split(v) {
+					if w, _ := ValidateRedirectURI(u); w != "" {
+						return w
+					}
+				}
+				return ""
+			},
+			Set: func(s *State, v string) error { a(s).RedirectURIs = Split(v); return nil },
+		},
+	}
+	in = append(in, durationInput("refreshTokenDuration", "Refresh token lifetime",
+		"How long a refresh token lives, e.g. 30d. PingOne's default is 30 days; range 60 seconds to 68 years.",
+		func(s *AppSpec) **Duration { return &s.RefreshTokenDuration }, func(d Duration) error { return ValidateRefreshDuration("the refresh token lifetime", d) }))
+	in = append(in, durationInput("refreshTokenRollingDuration", "Refresh token rolling lifetime",
+		"The longest a chain of refreshed tokens may live before the admin must sign in again, e.g. 180d. Must be at least the lifetime.",
+		func(s *AppSpec) **Duration { return &s.RefreshTokenRollingDuration }, func(d Duration) error { return ValidateRefreshDuration("the rolling lifetime", d) }))
+	in = append(in, durationInput("refreshTokenRollingGracePeriodDuration", "Rolling grace period",
+		"How long the previous refresh token still works after a refresh, 0 to 1 day. PingOne's default is 0.",
+		func(s *AppSpec) **Duration { return &s.RefreshTokenRollingGracePeriodDuration }, ValidateGracePeriod))
+	in = append(in,
+		Input{
+			Key: "adminOnly", Title: "Admin-only access", Kind: Confirm,
+			Help: "Only users holding an admin role may sign in to this app (accessControl.role.type ADMIN_USERS_ONLY). Recommended for Management API connectors.",
+			Get:  func(s *State) string { return strconv.FormatBool(a(s).AdminOnly != nil && *a(s).AdminOnly) },
+			Set:  func(s *State, v string) error { b := v == "true"; a(s).AdminOnly = &b; return nil },
+		},
+		Input{
+			Key: "scopes", Title: "Scopes on the openid resource", Kind: MultiSelect, Options: options(OpenIDScopes...),
+			Help: "openid identifies the user; offline_access lets the connector get refresh tokens.",
+			Get:  func(s *State) string { return strings.Join(a(s).Scopes, ",") },
+			Set:  func(s *State, v string) error { a(s).Scopes = Split(v); return nil },
+		},
+		Input{
+			Key: "review", Title: "Use these settings?", Kind: Confirm,
+			Get: func(s *State) string { return "true" },
+			Set: func(s *State, v string) error {
+				if errs := consistency(s.Plan.Application); len(errs) > 0 {
+					return fmt.Errorf("%s", errs[0].Message)
+				}
+				if d, r := a(s).RefreshTokenDuration, a(s).RefreshTokenRollingDuration; d != nil && r != nil && *d > *r {
+					return fmt.Errorf("the refresh token lifetime (%s) is longer than the rolling lifetime (%s)", d, r)
+				}
+				return nil
+			},
+		},
+	)
+	// Settings the grant types make irrelevant are not asked.
+	user := RolesGoToFor(s.Plan.Application.GrantTypes) == RolesToUser
+	refresh := slices.Contains(s.Plan.Application.GrantTypes, pingone.GrantRefreshToken)
+	return slices.DeleteFunc(in, func(i Input) bool {
+		switch i.Key {
+		case "responseTypes", "pkceEnforcement", "redirectUris", "scopes":
+			return !user
+		case "refreshTokenDuration", "refreshTokenRollingDuration", "refreshTokenRollingGracePeriodDuration":
+			return !refresh
+		}
+		return false
+	})
+}
+
+func durationInput(key, title, help string, field func(*AppSpec) **Duration, check func(Duration) error) Input {
+	return Input{
+		Key: key, Title: title, Help: help, Kind: Text,
+		Get: func(s *State) string {
+			if d := *field(&s.Plan.Application); d != nil {
+				return d.String()
+			}
+			return ""
+		},
+		Validate: func(v string) error {
+			if strings.TrimSpace(v) == "" {
+				return nil
+			}
+			d, err := ParseDuration(v)
+			if err != nil {
+				return err
+			}
+			return check(d)
+		},
+		Set: func(s *State, v string) error {
+			if strings.TrimSpace(v) == "" {
+				*field(&s.Plan.Application) = nil
+				return nil
+			}
+			d, err := ParseDuration(v)
+			if err == nil {
+				err = check(d)
+			}
+			if err != nil {
+				return err
+			}
+			*field(&s.Plan.Application) = &d
+			return nil
+		},
+	}
+}

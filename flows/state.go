@@ -1,0 +1,105 @@
+package flows
+
+import (
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// State is everything a setup knows: the plan being reached, what was read from PingOne, and what
+// was changed. Steps read it and return Results that update it.
+type State struct {
+	Plan Plan
+
+	Environments []pingone.Environment
+	Roles        []pingone.Role
+	Target       pingone.Environment
+
+	// SameName are the live apps in the target environment named like the plan's app.
+	SameName []pingone.Application
+	// Adopt is true once the admin agreed to update an existing app in place.
+	Adopt bool
+	// App is the live application once created or adopted.
+	App *pingone.Application
+
+	// SignInUser is the user who will sign in through the app (user-based grants).
+	SignInUser *pingone.User
+	// Report is the latest role check.
+	Report *RoleReport
+	// FixChoice is the wizard's answer to the proposed role fix: "assign" or "skip".
+	FixChoice string
+
+	Grants      []pingone.ApplicationGrant
+	Credentials *Credentials
+	Verified    *Verification
+
+	Changes  []Change
+	Findings []Finding
+}
+
+// Credentials are what the connector needs, handed over at the end. ClientSecret is empty for
+// public clients (token auth NONE).
+type Credentials struct {
+	EnvironmentID string `json:"environmentId"`
+	ClientID      string `json:"clientId"`
+	ClientSecret  string `json:"clientSecret,omitempty"`
+	Region        string `json:"region,omitempty"`
+	AuthMethod    string `json:"tokenEndpointAuthMethod,omitempty"`
+}
+
+// String keeps the secret out of logs and %v.
+func (c Credentials) String() string {
+	return "Credentials{environmentId: " + c.EnvironmentID + ", clientId: " + c.ClientID + ", clientSecret: [redacted]}"
+}
+
+// GoString keeps the secret out of %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+// Verification is the proof at the end: which real call succeeded.
+type Verification struct {
+	OK      bool   `json:"ok"`
+	Method  string `json:"method"`
+	Call    string `json:"call"`
+	Message string `json:"message"`
+}
+
+// Action says what a change did.
+type Action string
+
+// Change actions.
+const (
+	Created   Action = "created"
+	Updated   Action = "updated"
+	Unchanged Action = "unchanged"
+	Adopted   Action = "adopted"
+)
+
+// Change is one thing a setup created or changed (or, in a dry run, would).
+type Change struct {
+	Step   string `json:"step"`
+	Action Action `json:"action"`
+	Object string `json:"object"`
+	Field  string `json:"field,omitempty"`
+	From   string `json:"from,omitempty"`
+	To     string `json:"to,omitempty"`
+	// Applied is false in a dry run.
+	Applied bool `json:"applied"`
+}
+
+// Severity of a finding.
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Finding is a problem found in a setup, with a stable code and the fix.
+type Finding struct {
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+func (s *State) record(c ...Change) { s.Changes = append(s.Changes, c...) }

@@ -1,0 +1,395 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// Step ids.
+const (
+	StepEnvironment = "environment"
+	StepApplication = "application"
+	StepAdopt       = "adopt"
+	StepSettings    = "settings"
+	StepSignInUser  = "signin-user"
+	StepCreate      = "create"
+	StepEnable      = "enable"
+	StepOIDC        = "oidc"
+	StepScopes      = "scopes"
+	StepAccess      = "access"
+	StepRoles       = "roles"
+	StepRoleFix     = "role-fix"
+	StepAssign      = "assign"
+	StepHandoff     = "handoff"
+	StepVerify      = "verify"
+)
+
+// ErrAmbiguousName is returned when more than one app in the environment has the plan's name:
+// the setup never guesses which one is meant.
+var ErrAmbiguousName = errors.New("more than one application has this name")
+
+// Steps returns the setup's steps in order (product.md steps 2-10; sign-in happens before).
+func Steps() []Step {
+	return []Step{
+		{ID: StepEnvironment, Title: "Choose environment", Prepare: prepareEnvironment, Inputs: environmentInputs, Run: runEnvironment},
+		{ID: StepApplication, Title: "Name the Worker app", Inputs: applicationInputs, Run: runLookup},
+		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
+		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Inputs: settingsInputs},
+		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Inputs: signInUserInputs, Run: runSignInUser},
+		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
+		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
+		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, oidcFields))},
+		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
+		{ID: StepAccess, Title: "Admin-only access", Run: fieldStep(StepAccess, accessFields)},
+		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
+		{ID: StepRoleFix, Title: "Fix roles", Interactive: true, Skip: func(s *State) bool { return s.Report == nil || s.Report.Fix == nil }, Inputs: roleFixInputs},
+		{ID: StepAssign, Title: "Assign roles", Skip: func(s *State) bool {
+			return len(s.Plan.UserRoleAssignments)+len(s.Plan.Application.RoleAssignments) == 0
+		}, Run: runAssign},
+		{ID: StepHandoff, Title: "Hand-off", Run: runHandoff},
+		{ID: StepVerify, Title: "Verify", Run: runVerify},
+	}
+}
+
+func rolesToApp(s *State) bool { return RolesGoToFor(s.Plan.Application.GrantTypes) == RolesToApp }
+
+// --- environment -----------------------------------------------------------------------------
+
+func prepareEnvironment(ctx context.Context, env Env, s State) (Result, error) {
+	var envs []pingone.Environment
+	var roles []pingone.Role
+	err := parallel(
+		func() (err error) { envs, err = env.API.ListEnvironments(ctx); return wrap("list environments", err) },
+		func() (err error) { roles, err = env.API.ListRoles(ctx); return wrap("list roles", err) },
+	)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *State) {
+		s.Environments, s.Roles = envs, roles
+		if s.Plan.EnvironmentID == "" {
+			s.Plan.EnvironmentID = env.Identity.EnvironmentID
+		}
+	}, nil
+}
+
+func environmentInputs(s *State) []Input {
+	var envOpts []Option
+	for _, e := range s.Environments {
+		envOpts = append(envOpts, Option{Label: fmt.Sprintf("%s (%s, %s)  %s", e.Name, e.Type, e.Region, e.ID), Value: e.ID})
+	}
+	var presetOpts []Option
+	for _, p := range Presets {
+		presetOpts = append(presetOpts, Option{Label: fmt.Sprintf("%-12s %s", p.Name, p.Title), Value: p.Name})
+	}
+	return []Input{
+		{
+			Key: "environmentId", Title: "Target environment", Kind: Select, Options: envOpts,
+			Help: "Where the Worker app will live. Listed: the environments your sign-in can read.",
+			Get:  func(s *State) string { return s.Plan.EnvironmentID },
+			Set: func(s *State, v string) error {
+				if err := ValidateUUID(v); err != nil {
+					return err
+				}
+				s.Plan.EnvironmentID = v
+				return nil
+			},
+		},
+		{
+			Key: "preset", Title: "What are you connecting?", Kind: Select, Options: presetOpts,
+			Help: "A preset fills in every setting; you can still change each one.",
+			Get:  func(s *State) string { return s.Plan.Preset },
+			Set: func(s *State, v string) error {
+				if _, ok := PresetByName(v); !ok {
+					return fmt.Errorf("unknown preset %q", v)
+				}
+				if s.Plan.Preset != v {
+					// A new preset replaces the previous one's defaults.
+					s.Plan = Plan{Preset: v, EnvironmentID: s.Plan.EnvironmentID}
+				}
+				p, err := s.Plan.WithPreset()
+				s.Plan = p
+				return err
+			},
+		},
+	}
+}
+
+func runEnvironment(ctx context.Context, env Env, s State) (Result, error) {
+	id := s.Plan.EnvironmentID
+	if id == "" {
+		return nil, fmt.Errorf("no target environment: give environmentId in the plan or --target-environment-id")
+	}
+	for _, e := range s.Environments {
+		if e.ID == id {
+			return func(s *State) { s.Target = e }, nil
+		}
+	}
+	e, err := env.API.GetEnvironment(ctx, id)
+	if err != nil {
+		if pingone.IsNotFound(err) || pingone.IsForbidden(err) {
+			return nil, fmt.Errorf("environment %s does not exist or this sign-in cannot read it (check the ID and the region): %w", id, err)
+		}
+		return nil, wrap("read environment "+id, err)
+	}
+	return func(s *State) { s.Target = *e }, nil
+}
+
+// --- application -----------------------------------------------------------------------------
+
+func applicationInputs(s *State) []Input {
+	return []Input{
+		{
+			Key: "name", Title: "Application name", Kind: Text,
+			Help:     "Shown in the PingOne console. An app of the same name is updated in place, never duplicated.",
+			Get:      func(s *State) string { return s.Plan.Application.Name },
+			Validate: ValidateName,
+			Set: func(s *State, v string) error {
+				if err := ValidateName(v); err != nil {
+					return err
+				}
+				s.Plan.Application.Name = strings.TrimSpace(v)
+				return nil
+			},
+		},
+		{
+			Key: "description", Title: "Description", Kind: Text,
+			Get:      func(s *State) string { return s.Plan.Application.Description },
+			Validate: ValidateDescription,
+			Set: func(s *State, v string) error {
+				if err := ValidateDescription(v); err != nil {
+					return err
+				}
+				s.Plan.Application.Description = v
+				return nil
+			},
+		},
+	}
+}
+
+func runLookup(ctx context.Context, env Env, s State) (Result, error) {
+	apps, err := env.API.ListApplications(ctx, s.Target.ID)
+	if err != nil {
+		return nil, wrap("list applications", err)
+	}
+	var same []pingone.Application
+	for _, a := range apps {
+		if a.Name == s.Plan.Application.Name {
+			same = append(same, a)
+		}
+	}
+	if len(same) > 1 {
+		ids := make([]string, len(same))
+		for i, a := range same {
+			ids[i] = a.ID
+		}
+		return nil, fmt.Errorf("%w: %d applications are named %q (%s); rename or delete all but one, or choose another name", ErrAmbiguousName, len(same), s.Plan.Application.Name, strings.Join(ids, ", "))
+	}
+	return func(s *State) {
+		s.SameName = same
+		s.Adopt = len(same) == 1 && !env.Interactive
+	}, nil
+}
+
+func adoptInputs(s *State) []Input {
+	return []Input{{
+		Key: "adopt", Kind: Confirm,
+		Title: fmt.Sprintf("An application named %q already exists (%s). Update it in place?", s.SameName[0].Name, s.SameName[0].ID),
+		Help:  "Yes keeps its client ID and secret and changes only what differs. No: go back and choose another name.",
+		Get:   func(s *State) string { return fmt.Sprint(s.Adopt) },
+		Set: func(s *State, v string) error {
+			if v != "true" {
+				return fmt.Errorf("choose another name (press Esc to go back), or update the existing app")
+			}
+			s.Adopt = true
+			return nil
+		},
+	}}
+}
+
+// --- create and update -----------------------------------------------------------------------
+
+func runCreate(ctx context.Context, env Env, s State) (Result, error) {
+	if errs := s.Plan.Validate(); len(errs) > 0 {
+		return nil, &PlanError{Problems: errs}
+	}
+	if len(s.SameName) == 1 {
+		live := s.SameName[0]
+		return func(s *State) {
+			s.App = &live
+			s.record(Change{Step: StepCreate, Action: Adopted, Object: appObject(live), Applied: true})
+		}, nil
+	}
+	want := NewApplication(s.Plan.Application)
+	if env.DryRun {
+		return func(s *State) { s.App = &want; s.record(createdChanges(StepCreate, want, false)...) }, nil
+	}
+	app, err := env.API.CreateApplication(ctx, s.Target.ID, want)
+	if err != nil {
+		if errors.Is(err, pingone.ErrOutcomeUnknown) {
+			// The create may have happened: look before trying again, never create twice.
+			if found, lerr := findByName(ctx, env, s.Target.ID, want.Name); lerr == nil && found != nil {
+				app, err = found, nil
+			}
+		}
+		if err != nil {
+			return nil, wrap(fmt.Sprintf("create application %q", want.Name), err)
+		}
+	}
+	return func(s *State) { s.App = app; s.record(createdChanges(StepCreate, *app, true)...) }, nil
+}
+
+func findByName(ctx context.Context, env Env, envID, name string) (*pingone.Application, error) {
+	apps, err := env.API.ListApplications(ctx, envID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		if a.Name == name {
+			return &a, nil
+		}
+	}
+	return nil, nil
+}
+
+// fieldStep makes a step that brings the fields fs of the live app to the plan's values with one
+// full-body PUT (PingOne's PUT replaces the whole app, so every other field is sent unchanged).
+func fieldStep(step string, fs []field) func(context.Context, Env, State) (Result, error) {
+	return func(ctx context.Context, env Env, s State) (Result, error) {
+		if s.App == nil {
+			return nil, fmt.Errorf("no application yet")
+		}
+		want, changes := applyFields(step, *s.App, s.Plan.Application, fs, !env.DryRun)
+		if len(changes) == 0 {
+			return nil, nil
+		}
+		if env.DryRun || s.App.ID == "" {
+			return func(s *State) { s.App = &want; s.record(changes...) }, nil
+		}
+		app, err := env.API.UpdateApplication(ctx, s.Target.ID, s.App.ID, want)
+		if err != nil {
+			return nil, wrap(fmt.Sprintf("update application %q", want.Name), err)
+		}
+		return func(s *State) { s.App = app; s.record(changes...) }, nil
+	}
+}
+
+// --- scopes ----------------------------------------------------------------------------------
+
+func runScopes(ctx context.Context, env Env, s State) (Result, error) {
+	envID := s.Target.ID
+	var resources []pingone.Resource
+	var grants []pingone.ApplicationGrant
+	err := parallel(
+		func() (err error) {
+			resources, err = env.API.ListResources(ctx, envID)
+			return wrap("list resources", err)
+		},
+		func() (err error) {
+			if s.App.ID == "" {
+				return nil
+			}
+			grants, err = env.API.ListApplicationGrants(ctx, envID, s.App.ID)
+			return wrap("list application grants", err)
+		},
+	)
+	if err != nil {
+		return nil, err
+	}
+	var openid *pingone.Resource
+	for i, r := range resources {
+		if r.Type == pingone.ResourceTypeOpenIDConnect {
+			openid = &resources[i]
+		}
+	}
+	if openid == nil {
+		return nil, fmt.Errorf("the environment has no openid resource (type OPENID_CONNECT); PingOne creates it with every environment, so this sign-in probably cannot read resources")
+	}
+	scopes, err := env.API.ListResourceScopes(ctx, envID, openid.ID)
+	if err != nil {
+		return nil, wrap("list scopes of the openid resource", err)
+	}
+	byName := map[string]string{}
+	for _, sc := range scopes {
+		byName[sc.Name] = sc.ID
+	}
+	var want []pingone.Ref
+	for _, name := range s.Plan.Application.Scopes {
+		id, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("the openid resource has no scope %q", name)
+		}
+		want = append(want, pingone.Ref{ID: id})
+	}
+	have := map[string]bool{}
+	for _, g := range grants {
+		if g.Resource.ID == openid.ID {
+			for _, sc := range g.Scopes {
+				have[sc.ID] = true
+			}
+		}
+	}
+	var missing []pingone.Ref
+	var names []string
+	for i, r := range want {
+		if !have[r.ID] {
+			missing = append(missing, r)
+			names = append(names, s.Plan.Application.Scopes[i])
+		}
+	}
+	if len(missing) == 0 {
+		return func(s *State) { s.Grants = grants }, nil
+	}
+	change := Change{Step: StepScopes, Action: Created, Object: "grant on the openid resource", Field: "scopes", To: strings.Join(names, ", "), Applied: !env.DryRun}
+	if env.DryRun || s.App.ID == "" {
+		return func(s *State) { s.record(change) }, nil
+	}
+	// Each missing scope gets its own grant only if no grant on the resource exists yet; an
+	// existing grant is extended with the missing scopes instead. [unconfirmed] whether PingOne
+	// allows two grants on one resource; extending avoids depending on it.
+	for _, g := range grants {
+		if g.Resource.ID == openid.ID {
+			g.Scopes = append(g.Scopes, missing...)
+			updated, err := env.API.UpdateApplicationGrant(ctx, envID, s.App.ID, g.ID, pingone.ApplicationGrant{Resource: g.Resource, Scopes: g.Scopes})
+			if err != nil {
+				return nil, wrap("update the openid grant", err)
+			}
+			change.Action = Updated
+			return func(s *State) { s.Grants = append(s.Grants, *updated); s.record(change) }, nil
+		}
+	}
+	g, err := env.API.CreateApplicationGrant(ctx, envID, s.App.ID, pingone.ApplicationGrant{Resource: pingone.Ref{ID: openid.ID}, Scopes: missing})
+	if err != nil {
+		return nil, wrap("grant scopes "+strings.Join(names, ", "), err)
+	}
+	return func(s *State) { s.Grants = append(grants, *g); s.record(change) }, nil
+}
+
+// --- helpers ---------------------------------------------------------------------------------
+
+// wrap says what was being done; nil stays nil.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// parallel runs independent reads at once (each is a round trip to PingOne) and returns the
+// first error.
+func parallel(fs ...func() error) error {
+	errs := make([]error, len(fs))
+	var wg sync.WaitGroup
+	for i, f := range fs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = f() }()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
