@@ -1,0 +1,26 @@
+// Package pingonetest is a simulated PingOne: an http.Handler with in-memory
+// state that serves the Management API under /v1 and the per-environment
+// authorization server under /{envID}/as.
+//
+// It is used by the project's tests, by `pingone-setup --demo` (in process) and
+// by `pingone-setup simulate --listen`. It deliberately has its own JSON
+// representation instead of importing package pingone, so drift in the client
+// cannot hide behind shared types.
+//
+// The simulator tries hard not to be kinder than PingOne: every Management API
+// call needs a valid RS256 bearer token, every endpoint checks a permission
+// against the actor's role assignments and their scopes, PUT replaces the whole
+// resource, and validation errors come back as PingOne's P1Error bodies.
+// Behaviour that is not confirmed by PingOne's OpenAPI spec or by the project's
+// notes (docs/pingone-api.md) is marked "[unconfirmed]" in comments, together
+// with what was assumed.
+//
+// Typical test use:
+//
+//	sim := pingonetest.New()
+//	srv := httptest.NewServer(sim)
+//	defer srv.Close()
+//	seed := sim.Seed()
+//	token := sim.IssueUserToken(seed.Production.ID, seed.Admin.ID, time.Hour)
+//	// GET srv.URL+"/v1/environments" with "Authorization: Bearer "+token
+package pingonetest

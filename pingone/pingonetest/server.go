@@ -1,0 +1,284 @@
+package pingonetest
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the simulated PingOne. It implements http.Handler and is safe for
+// concurrent use. Create it with New.
+type Server struct {
+	mu       sync.Mutex // guards everything below
+	rng      *rand.Rand
+	clock    func() time.Time
+	key      *rsa.PrivateKey
+	kid      string
+	pageSize int
+	latency  time.Duration
+	faults   []*Fault
+	requests []RequestRecord
+	seed     Seed
+	st       *state
+	routes   []route
+}
+
+// Option configures a Server in New.
+type Option func(*Server)
+
+// WithClock makes the Server read the time from now instead of time.Now. It
+// drives timestamps, token issue/expiry and secret expiry.
+func WithClock(now func() time.Time) Option { return func(s *Server) { s.clock = now } }
+
+// WithRandomSeed seeds the generator of new IDs, secrets and error IDs, so a
+// run is reproducible. The default seed is 1.
+func WithRandomSeed(seed uint64) Option {
+	return func(s *Server) { s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+}
+
+// WithSigningKey makes the Server sign tokens with key instead of a freshly
+// generated 2048-bit RSA key (key generation costs tens of milliseconds, so a
+// test suite creating many Servers may share one key).
+func WithSigningKey(key *rsa.PrivateKey) Option { return func(s *Server) { s.key = key } }
+
+// New returns a Server seeded with a small realistic tenant (see Seed).
+func New(opts ...Option) *Server {
+	s := &Server{clock: time.Now, pageSize: 100}
+	WithRandomSeed(1)(s)
+	for _, o := range opts {
+		o(s)
+	}
+	s.initKey()
+	s.st = newState()
+	s.seedTenant()
+	s.routes = s.apiRoutes()
+	return s
+}
+
+// Seed returns the IDs, names and credentials of the seeded tenant.
+func (s *Server) Seed() Seed {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seed.clone()
+}
+
+// SetPageSize sets the server-side page size of every collection (default
+// 100). Values below 1 are treated as 1.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = max(n, 1)
+}
+
+// SetLatency makes every request wait d before it is handled.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// Fault describes a failure the Server injects into matching requests.
+type Fault struct {
+	// Method matches the request method; empty matches any.
+	Method string
+	// PathContains matches when the request path contains it; empty matches any.
+	PathContains string
+	// Status is the refusal to send instead of handling the request: 429
+	// (REQUEST_LIMITED) or 503. Ignored when LoseResponse is set.
+	Status int
+	// RetryAfter is the Retry-After header value sent with Status (seconds or
+	// an HTTP-date); empty sends none.
+	RetryAfter string
+	// LoseResponse performs the request, then closes the connection without
+	// sending the response (the client cannot know whether it happened).
+	LoseResponse bool
+	// Times is how many matching requests the fault affects (values below 1
+	// mean once).
+	Times int
+}
+
+// InjectFault queues f. Faults are tried in the order they were injected; the
+// first matching one fires and counts down, and is dropped when exhausted.
+func (s *Server) InjectFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f.Times < 1 {
+		f.Times = 1
+	}
+	s.faults = append(s.faults, &f)
+}
+
+// RequestRecord is what the Server remembers of one request.
+type RequestRecord struct {
+	Method string
+	Path   string
+	Query  string
+	Status int
+	// Lost is true when a LoseResponse fault swallowed the response.
+	Lost bool
+}
+
+// Requests returns a copy of every request handled so far, in order.
+func (s *Server) Requests() []RequestRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]RequestRecord(nil), s.requests...)
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+func (s *Server) now() time.Time { return s.clock().UTC() }
+
+// ServeHTTP routes a request to the Management API (/v1/...) or to the
+// authorization server of an environment (/{envID}/as/...).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		t := time.NewTimer(latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.matchFault(r)
+	rec := &recorder{header: http.Header{}}
+	if f != nil && !f.LoseResponse {
+		s.writeFault(rec, r, f)
+	} else {
+		s.route(rec, r)
+	}
+	s.requests = append(s.requests, RequestRecord{
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status(), Lost: f != nil && f.LoseResponse,
+	})
+	if f != nil && f.LoseResponse {
+		// The write happened; now drop the connection without a response.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	}
+	rec.flushTo(w)
+}
+
+func (s *Server) matchFault(r *http.Request) *Fault {
+	for i, f := range s.faults {
+		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+			continue
+		}
+		if f.PathContains != "" && !strings.Contains(r.URL.Path, f.PathContains) {
+			continue
+		}
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+		}
+		return f
+	}
+	return nil
+}
+
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+	if f.RetryAfter != "" {
+		w.Header().Set("Retry-After", f.RetryAfter)
+	}
+	c := &call{s: s, w: w, r: r}
+	switch f.Status {
+	case http.StatusTooManyRequests:
+		c.fail(http.StatusTooManyRequests, "REQUEST_LIMITED",
+			"The request could not be completed. You have exceeded your request limit.",
+			detail{Code: "LIMIT_EXCEEDED", Message: "The request could not be completed. Too many requests were made."})
+	default:
+		// [unconfirmed] PingOne's 502/503 bodies are "generic" (GOCLI GeneralError);
+		// we send a P1Error with code SERVICE_UNAVAILABLE.
+		st := f.Status
+		if st == 0 {
+			st = http.StatusServiceUnavailable
+		}
+		c.fail(st, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Try again later.")
+	}
+}
+
+// route dispatches by the first path segment: "v1" is the Management API,
+// anything else is treated as an environment ID of the authorization server.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	segs := splitPath(r.URL.Path)
+	if len(segs) >= 1 && segs[0] == "v1" {
+		s.serveAPI(w, r, segs[1:])
+		return
+	}
+	if len(segs) >= 2 && segs[1] == "as" {
+		s.serveAuth(w, r, segs[0], segs[2:])
+		return
+	}
+	http.NotFound(w, r)
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// baseURL is scheme://host of the request, used to build _links and the issuer.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// recorder buffers a response so that it can be recorded, and dropped when a
+// LoseResponse fault fires.
+type recorder struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+}
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) status() int {
+	if r.code == 0 {
+		return http.StatusOK
+	}
+	return r.code
+}
+func (r *recorder) flushTo(w http.ResponseWriter) {
+	for k, v := range r.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(r.status())
+	_, _ = w.Write(r.body.Bytes())
+}
