@@ -198,3 +198,29 @@ func mustCap(t *testing.T, id string) Capability {
 	}
 	return c
 }
+
+// The simulator, like PingOne ([unconfirmed] there), refuses to store these, so doctor's checks
+// for them are tested on apps as an older tenant might hold them.
+func TestDoctorFlagsSettingsThatDoNotFitTogether(t *testing.T) {
+	cases := []struct {
+		app  pingone.Application
+		want []string
+	}{
+		{pingone.Application{GrantTypes: []string{"AUTHORIZATION_CODE"}, TokenEndpointAuthMethod: "NONE"}, []string{FindNoRedirectURI, FindGrantsInconsistent}},
+		{pingone.Application{GrantTypes: []string{"CLIENT_CREDENTIALS", "REFRESH_TOKEN"}, TokenEndpointAuthMethod: "CLIENT_SECRET_BASIC"}, []string{FindGrantsInconsistent}},
+		{pingone.Application{GrantTypes: []string{"CLIENT_CREDENTIALS"}, TokenEndpointAuthMethod: "NONE"}, []string{FindGrantsInconsistent}},
+		{pingone.Application{GrantTypes: []string{"AUTHORIZATION_CODE"}, ResponseTypes: []string{"CODE"}, TokenEndpointAuthMethod: "NONE", RedirectURIs: []string{"http://connector.example.com/cb"}}, []string{FindRedirectInvalid}},
+	}
+	for _, c := range cases {
+		c.app.Name, c.app.Type, c.app.Enabled = "x", "WORKER", true
+		got := map[string]bool{}
+		for _, f := range configFindings(Live{App: c.app}) {
+			got[f.Code] = true
+		}
+		for _, w := range c.want {
+			if !got[w] {
+				t.Errorf("%v: findings %v, want %s", c.app.GrantTypes, got, w)
+			}
+		}
+	}
+}

@@ -245,10 +245,12 @@ func ParseScope(s string) (scopeType, id string, err error) {
 		return pingone.ScopeTypeEnvironment, "", nil
 	case low == "organization":
 		return pingone.ScopeTypeOrganization, "", nil
+	case strings.HasPrefix(low, "environment:"):
+		return pingone.ScopeTypeEnvironment, strings.TrimSpace(s[len("environment:"):]), nil
 	case strings.HasPrefix(low, "population:"):
 		return pingone.ScopeTypePopulation, strings.TrimSpace(s[len("population:"):]), nil
 	case strings.HasPrefix(low, "application:"):
 		return pingone.ScopeTypeApplication, strings.TrimSpace(s[len("application:"):]), nil
 	}
-	return "", "", fmt.Errorf("scope %q: use environment, organization or population:<id>", s)
+	return "", "", fmt.Errorf("scope %q: use environment, organization, environment:<id> or population:<id>", s)
 }

@@ -365,10 +365,32 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 		}
 	}
 	g, err := env.API.CreateApplicationGrant(ctx, envID, s.App.ID, pingone.ApplicationGrant{Resource: pingone.Ref{ID: openid.ID}, Scopes: missing})
+	if errors.Is(err, pingone.ErrOutcomeUnknown) {
+		// The response was lost: look whether PingOne made the grant before saying anything.
+		g, err = findGrant(ctx, env, envID, s.App.ID, openid.ID, missing, err)
+	}
 	if err != nil {
 		return nil, wrap("grant scopes "+strings.Join(names, ", "), err)
 	}
 	return func(s *State) { s.Grants = append(grants, *g); s.record(change) }, nil
+}
+
+// findGrant looks for a grant on resource holding every scope of want, after a create whose
+// outcome is unknown; not finding one returns cause.
+func findGrant(ctx context.Context, env Env, envID, appID, resource string, want []pingone.Ref, cause error) (*pingone.ApplicationGrant, error) {
+	grants, err := env.API.ListApplicationGrants(ctx, envID, appID)
+	if err != nil {
+		return nil, cause
+	}
+	for _, g := range grants {
+		if g.Resource.ID != resource {
+			continue
+		}
+		if !slices.ContainsFunc(want, func(w pingone.Ref) bool { return !slices.Contains(g.Scopes, w) }) {
+			return &g, nil
+		}
+	}
+	return nil, cause
 }
 
 // --- helpers ---------------------------------------------------------------------------------

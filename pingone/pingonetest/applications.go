@@ -151,15 +151,17 @@ func deleteWhere[T any](l []T, drop func(T) bool) []T {
 
 // ---- secret -------------------------------------------------------------------
 
-// workerSecretAllowed enforces PingOne's rule for WORKER secrets: the actor
-// must hold, at a covering scope, every role the worker holds, and a worker
-// can never read its own secret. Failure: 403 with PingOne's message.
+// workerSecretAllowed enforces PingOne's rule for WORKER secrets: none of the
+// worker's role assignments may be read-only to the actor (that is, the actor
+// could assign and remove each of them, pingone-api.md §5: "the actor must not
+// see any of the app's role assignments as readOnly"), and a worker can never
+// read its own secret. Failure: 403 with PingOne's message.
 func (c *call) workerSecretAllowed(a *application) bool {
 	if a.str("type") != "WORKER" {
 		return true
 	}
 	self := c.actor.kind == subjectApp && c.actor.id == a.id
-	if self || !c.s.holdsAll(c.actor, c.s.st.assignmentsOf(subjectApp, a.id)) {
+	if self || c.s.anyReadOnly(c.actor, c.s.st.assignmentsOf(subjectApp, a.id)) {
 		c.fail(http.StatusForbidden, "ACCESS_FAILED", msgAccessFailed, detail{Code: "INSUFFICIENT_PERMISSIONS",
 			Message: "Actor does not have permissions to access worker application client secrets"})
 		return false

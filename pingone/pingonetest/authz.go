@@ -139,26 +139,15 @@ func (s *Server) canAssignAt(a *actor, roleName string, t target) bool {
 	return false
 }
 
-// holdsAll reports whether a holds, at a covering scope, every role that the
-// assignments in want hold (the worker-secret rule).
-func (s *Server) holdsAll(a *actor, want []*roleAssignment) bool {
-	for _, w := range want {
-		t, ok := s.scopeTarget(w.scopeType, w.scopeID)
-		if !ok {
-			continue
-		}
-		found := false
-		for _, ra := range s.actorAssignments(a) {
-			if ra.roleID == w.roleID && s.covers(ra, t) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
+// anyReadOnly reports whether any of ras is read-only to a (the worker-secret
+// rule).
+func (s *Server) anyReadOnly(a *actor, ras []*roleAssignment) bool {
+	for _, ra := range ras {
+		if s.readOnly(a, ra) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // methodNotAllowed writes PingOne's 405 (pingone-api.md §2). [unconfirmed]

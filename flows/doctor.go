@@ -1,0 +1,148 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// Finding codes of doctor: stable, for scripts and support.
+const (
+	FindAppNotFound        = "APP_NOT_FOUND"
+	FindAppDisabled        = "APP_DISABLED"
+	FindNotWorker          = "NOT_A_WORKER"
+	FindGrantsInconsistent = "GRANTS_INCONSISTENT"
+	FindNoRedirectURI      = "REDIRECT_URI_MISSING"
+	FindRedirectTrailing   = "REDIRECT_URI_TRAILING_SLASH"
+	FindRedirectInvalid    = "REDIRECT_URI_INVALID"
+	FindRefreshNoOffline   = "REFRESH_WITHOUT_OFFLINE_ACCESS"
+	FindRefreshOrder       = "REFRESH_DURATIONS_OUT_OF_ORDER"
+	FindAdminOnlyOff       = "ADMIN_ONLY_OFF"
+	FindRoleMissing        = "ROLE_MISSING"
+	FindRolePopulationOnly = "ROLE_POPULATION_ONLY"
+	FindRoleUnneeded       = "ROLE_UNNEEDED"
+	FindRoleCheckSkipped   = "ROLE_CHECK_SKIPPED"
+)
+
+// Diagnosis is doctor's result.
+type Diagnosis struct {
+	Live     *Live
+	Plan     Plan
+	Report   *RoleReport
+	Findings []Finding
+}
+
+// Healthy reports whether doctor found no error or warning.
+func (d Diagnosis) Healthy() bool {
+	for _, f := range d.Findings {
+		if f.Severity != SeverityInfo {
+			return false
+		}
+	}
+	return true
+}
+
+// Doctor reads a live application and the user who will sign in (for user grants) and reports
+// what will go wrong, each finding with its fix. capabilities may be empty: the preset that best
+// matches the app decides them.
+func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabilities []string) (Diagnosis, error) {
+	live, err := ReadLive(ctx, env.API, envID, appRef)
+	if err != nil {
+		if errors.Is(err, ErrAppNotFound) {
+			return Diagnosis{Findings: []Finding{{Code: FindAppNotFound, Severity: SeverityError,
+				Message: err.Error(), Fix: "Check the name (exact, case-sensitive) or ID and the environment, or create the app with pingone-setup apply."}}}, nil
+		}
+		return Diagnosis{}, err
+	}
+	plan := Export(*live)
+	plan.Capabilities = capabilities
+	if len(plan.Capabilities) == 0 {
+		plan.Preset = guessPreset(live.App)
+	}
+	plan.SignInUser = user
+	d := Diagnosis{Live: live, Plan: plan}
+	d.Findings = configFindings(*live)
+
+	// The role check runs the wizard's own steps on the live app.
+	s := State{Plan: plan, Target: live.Environment, App: &live.App, Roles: live.Roles}
+	steps := []Step{}
+	for _, st := range Steps() {
+		if st.ID == StepSignInUser || st.ID == StepRoles {
+			steps = append(steps, st)
+		}
+	}
+	s, err = Run(ctx, Env{API: env.API, Identity: env.Identity}, steps, s)
+	if err != nil {
+		return d, err
+	}
+	d.Report = s.Report
+	d.Findings = append(d.Findings, s.Findings...)
+	return d, nil
+}
+
+// guessPreset picks the preset whose settings the app matches best, to decide what the connector
+// calls when the user did not say.
+func guessPreset(a pingone.Application) string {
+	switch {
+	case slices.Contains(a.RedirectURIs, "https://api.stackone.com/connect/oauth2/pingone/callback"):
+		return "stackone"
+	case a.TokenEndpointAuthMethod == pingone.AuthMethodNone && slices.Contains(a.GrantTypes, pingone.GrantAuthorizationCode):
+		return "cli-login"
+	case slices.Contains(a.GrantTypes, pingone.GrantClientCredentials):
+		return "sync-worker"
+	}
+	return "stackone"
+}
+
+// configFindings checks an app's own settings.
+func configFindings(l Live) []Finding {
+	a := l.App
+	var out []Finding
+	add := func(code string, sev Severity, msg, fix string) {
+		out = append(out, Finding{Code: code, Severity: sev, Message: msg, Fix: fix})
+	}
+	if a.Type != pingone.AppTypeWorker {
+		add(FindNotWorker, SeverityError, fmt.Sprintf("%q is a %s application, not a WORKER: it cannot call the Management API with its own or an admin's roles", a.Name, a.Type),
+			"Create a Worker app (pingone-setup apply with a preset); an app's type cannot be changed.")
+	}
+	if !a.Enabled {
+		add(FindAppDisabled, SeverityError, fmt.Sprintf("%q is disabled: every sign-in and token request fails with invalid_client", a.Name),
+			"Enable it: plan application.enabled: true, then pingone-setup apply (or the toggle in the console).")
+	}
+	spec := Export(l).Application
+	for _, p := range consistency(spec) {
+		code := FindGrantsInconsistent
+		if strings.Contains(p.Message, "redirect URI") {
+			code = FindNoRedirectURI
+		}
+		add(code, SeverityError, p.Message, fmt.Sprintf("Set %s in the plan and apply it.", p.Field))
+	}
+	for _, u := range a.RedirectURIs {
+		warn, err := ValidateRedirectURI(u)
+		switch {
+		case err != nil:
+			add(FindRedirectInvalid, SeverityError, err.Error(), "Use the connector's exact https callback (http only on 127.0.0.1 or localhost), without a fragment.")
+		case warn != "":
+			add(FindRedirectTrailing, SeverityWarning, warn, "Compare with the connector's documented callback, character for character.")
+		}
+	}
+	if slices.Contains(a.GrantTypes, pingone.GrantRefreshToken) && !slices.Contains(spec.Scopes, "offline_access") {
+		add(FindRefreshNoOffline, SeverityWarning, "The app has the REFRESH_TOKEN grant but no offline_access scope, so connectors that ask for offline_access get invalid_scope and no refresh token",
+			"Add offline_access to application.scopes in the plan and apply it.")
+	}
+	if d, r := a.RefreshTokenDuration, a.RefreshTokenRollingDuration; d != nil && r != nil && *d > *r {
+		add(FindRefreshOrder, SeverityError, fmt.Sprintf("refreshTokenDuration (%s) is longer than refreshTokenRollingDuration (%s)", Duration(*d), Duration(*r)),
+			"Make the rolling duration at least the refresh token duration (e.g. 30d and 180d).")
+	}
+	userGrant := RolesGoToFor(a.GrantTypes) == RolesToUser
+	adminOnly := a.AccessControl != nil && a.AccessControl.Role != nil && a.AccessControl.Role.Type == pingone.AccessControlAdminUsersOnly
+	if userGrant && !adminOnly {
+		add(FindAdminOnlyOff, SeverityWarning, "Any user of the environment can sign in to this Management API integration, not only admins",
+			"Set application.adminOnly: true (accessControl.role.type ADMIN_USERS_ONLY) and apply.")
+	}
+	return out
+}

@@ -1,0 +1,177 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// Live is an application as PingOne has it, with what hangs off it.
+type Live struct {
+	Environment pingone.Environment
+	App         pingone.Application
+	Grants      []pingone.ApplicationGrant
+	// OpenIDScopes maps the openid resource's scope IDs to names.
+	OpenIDScopes   map[string]string
+	OpenIDResource string
+	Roles          []pingone.Role
+	AppRoles       []pingone.RoleAssignment
+}
+
+// ReadLive finds an application by ID or exact name in envID and reads its grants, its role
+// assignments and the role table, in parallel where the reads are independent.
+func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
+	l := &Live{}
+	var app *pingone.Application
+	err := parallel(
+		func() (err error) {
+			e, err := api.GetEnvironment(ctx, envID)
+			if err == nil {
+				l.Environment = *e
+			}
+			return wrap("read environment "+envID, err)
+		},
+		func() (err error) { l.Roles, err = api.ListRoles(ctx); return wrap("list roles", err) },
+		func() (err error) { app, err = findApp(ctx, api, envID, ref); return err },
+		func() error {
+			res, err := api.ListResources(ctx, envID)
+			if err != nil {
+				return wrap("list resources", err)
+			}
+			for _, r := range res {
+				if r.Type == pingone.ResourceTypeOpenIDConnect {
+					l.OpenIDResource = r.ID
+					scopes, err := api.ListResourceScopes(ctx, envID, r.ID)
+					if err != nil {
+						return wrap("list openid scopes", err)
+					}
+					l.OpenIDScopes = map[string]string{}
+					for _, s := range scopes {
+						l.OpenIDScopes[s.ID] = s.Name
+					}
+				}
+			}
+			return nil
+		},
+	)
+	if err != nil {
+		return nil, err
+	}
+	l.App = *app
+	err = parallel(
+		func() (err error) {
+			l.Grants, err = api.ListApplicationGrants(ctx, envID, app.ID)
+			return wrap("list grants", err)
+		},
+		func() (err error) {
+			l.AppRoles, err = api.ListApplicationRoleAssignments(ctx, envID, app.ID)
+			return wrap("list the application's role assignments", err)
+		},
+	)
+	return l, err
+}
+
+// ErrAppNotFound is returned when no application matches a name or ID.
+var ErrAppNotFound = errors.New("application not found")
+
+func findApp(ctx context.Context, api API, envID, ref string) (*pingone.Application, error) {
+	if ValidateUUID(ref) == nil {
+		app, err := api.GetApplication(ctx, envID, ref)
+		if err == nil {
+			return app, nil
+		}
+		if !pingone.IsNotFound(err) {
+			return nil, wrap("read application "+ref, err)
+		}
+	}
+	apps, err := api.ListApplications(ctx, envID)
+	if err != nil {
+		return nil, wrap("list applications", err)
+	}
+	var same []pingone.Application
+	for _, a := range apps {
+		if a.Name == ref {
+			same = append(same, a)
+		}
+	}
+	switch len(same) {
+	case 0:
+		return nil, fmt.Errorf("%w: no application named or with ID %q in environment %s", ErrAppNotFound, ref, envID)
+	case 1:
+		return &same[0], nil
+	}
+	ids := make([]string, len(same))
+	for i, a := range same {
+		ids[i] = a.ID
+	}
+	return nil, fmt.Errorf("%w: %d applications are named %q (%s): give the ID", ErrAmbiguousName, len(same), ref, strings.Join(ids, ", "))
+}
+
+// Export returns the plan that reproduces a live application: apply it to another environment to
+// get the same app, grants and app roles.
+func Export(l Live) Plan {
+	a := l.App
+	spec := AppSpec{
+		Name: a.Name, Description: a.Description, Enabled: Bool(a.Enabled),
+		GrantTypes: sortedCopy(a.GrantTypes), ResponseTypes: sortedCopy(a.ResponseTypes),
+		PKCEEnforcement: a.PKCEEnforcement, TokenEndpointAuthMethod: a.TokenEndpointAuthMethod,
+		RedirectURIs: slices.Clone(a.RedirectURIs),
+		AdminOnly:    Bool(a.AccessControl != nil && a.AccessControl.Role != nil && a.AccessControl.Role.Type == pingone.AccessControlAdminUsersOnly),
+	}
+	dur := func(p *int) *Duration {
+		if p == nil {
+			return nil
+		}
+		d := Duration(*p)
+		return &d
+	}
+	spec.RefreshTokenDuration = dur(a.RefreshTokenDuration)
+	spec.RefreshTokenRollingDuration = dur(a.RefreshTokenRollingDuration)
+	spec.RefreshTokenRollingGracePeriodDuration = dur(a.RefreshTokenRollingGracePeriodDuration)
+	if len(spec.ResponseTypes) == 0 {
+		spec.ResponseTypes = nil
+	}
+	spec.Scopes = liveScopes(l)
+	byID := map[string]string{}
+	for _, r := range l.Roles {
+		byID[r.ID] = r.Name
+	}
+	for _, ra := range l.AppRoles {
+		spec.RoleAssignments = append(spec.RoleAssignments, RoleAssignment{Role: byID[ra.Role.ID], Scope: scopeString(ra.Scope, l.Environment)})
+	}
+	return Plan{Application: spec}
+}
+
+// liveScopes lists the names of the openid scopes granted to the app, in catalogue order.
+func liveScopes(l Live) []string {
+	var out []string
+	for _, g := range l.Grants {
+		if g.Resource.ID != l.OpenIDResource {
+			continue
+		}
+		for _, s := range g.Scopes {
+			if name := l.OpenIDScopes[s.ID]; name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return slices.Index(OpenIDScopes, a) - slices.Index(OpenIDScopes, b) })
+	return out
+}
+
+func scopeString(s pingone.RoleScope, env pingone.Environment) string {
+	switch s.Type {
+	case pingone.ScopeTypeEnvironment:
+		if s.ID == env.ID {
+			return "environment"
+		}
+		return "environment:" + s.ID
+	case pingone.ScopeTypeOrganization:
+		return "organization"
+	}
+	return strings.ToLower(s.Type) + ":" + s.ID
+}
