@@ -17,6 +17,41 @@ func options(values ...string) []Option {
 	return out
 }
 
+// Summary lists the settings of an app spec, one "name: value" line each, for review screens.
+func Summary(a AppSpec) []string {
+	app := NewApplication(a)
+	var out []string
+	for _, f := range allFields {
+		if v := f.Get(app); v != "" && f.InPlan(a) {
+			out = append(out, fmt.Sprintf("%s: %s", f.Name, v))
+		}
+	}
+	if len(a.Scopes) > 0 {
+		out = append(out, "scopes: "+strings.Join(a.Scopes, ", "))
+	}
+	return out
+}
+
+// reviewInputs show the preset's settings and ask whether to keep them.
+func reviewInputs(s *State) []Input {
+	return []Input{{
+		Key: "review", Kind: Select,
+		Title: fmt.Sprintf("The %s preset sets:", s.Plan.Preset),
+		Help:  strings.Join(Summary(s.Plan.Application), "\n"),
+		Options: []Option{
+			{Label: "Use these settings", Value: "use"},
+			{Label: "Change them one by one", Value: "edit"},
+		},
+		Get: func(s *State) string {
+			if s.EditSettings {
+				return "edit"
+			}
+			return "use"
+		},
+		Set: func(s *State, v string) error { s.EditSettings = v == "edit"; return nil },
+	}}
+}
+
 // settingsInputs are the OIDC, refresh token, access and scope questions, prefilled by the preset
 // and all editable. Each says what the setting does and what PingOne does by default.
 func settingsInputs(s *State) []Input {

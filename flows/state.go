@@ -17,6 +17,8 @@ type State struct {
 	SameName []pingone.Application
 	// Adopt is true once the admin agreed to update an existing app in place.
 	Adopt bool
+	// EditSettings is true when the admin chose to change the preset's settings one by one.
+	EditSettings bool
 	// App is the live application once created or adopted.
 	App *pingone.Application
 

@@ -16,6 +16,7 @@ const (
 	StepEnvironment = "environment"
 	StepApplication = "application"
 	StepAdopt       = "adopt"
+	StepReview      = "review"
 	StepSettings    = "settings"
 	StepSignInUser  = "signin-user"
 	StepCreate      = "create"
@@ -40,7 +41,8 @@ func Steps() []Step {
 		{ID: StepEnvironment, Title: "Choose environment", Prepare: prepareEnvironment, Inputs: environmentInputs, Run: runEnvironment},
 		{ID: StepApplication, Title: "Name the Worker app", Inputs: applicationInputs, Run: runLookup},
 		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
-		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Inputs: settingsInputs},
+		{ID: StepReview, Title: "Review the preset", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset == "custom" }, Inputs: reviewInputs},
+		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset != "custom" && !s.EditSettings }, Inputs: settingsInputs},
 		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Inputs: signInUserInputs, Run: runSignInUser},
 		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},

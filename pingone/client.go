@@ -229,9 +229,12 @@ func (c *Client) attempt(ctx context.Context, method, rawURL string, body []byte
 	return respBody, 0, false, nil
 }
 
-// retryTransport reports whether a transport error may be retried.
+// retryTransport reports whether a transport error may be retried. A connection that
+// could not be made at all (refused, unknown host) is not retried: it means a wrong
+// endpoint or region far more often than a blip, and backing off would only delay
+// saying so.
 func (c *Client) retryTransport(ctx context.Context, method string, err error) bool {
-	if ctx.Err() != nil || isTokenError(err) {
+	if ctx.Err() != nil || isTokenError(err) || notSent(err) {
 		return false
 	}
 	return idempotent(method)

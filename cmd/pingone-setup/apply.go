@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+)
+
+func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var c common
+	var planFile, envFile string
+	var dryRun, yes, showSecret bool
+	fs := newFlagSet("apply", stderr)
+	c.register(fs)
+	fs.StringVar(&planFile, "plan", "", "the plan file (YAML) to apply")
+	fs.BoolVar(&dryRun, "dry-run", false, "print the changes and make none")
+	fs.BoolVar(&yes, "yes", false, "apply without asking")
+	fs.StringVar(&envFile, "env-file", "", "write the credentials to this .env file (mode 0600)")
+	fs.BoolVar(&showSecret, "show-secret", false, "include the client secret in the output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if planFile == "" {
+		return usagef("apply needs --plan FILE")
+	}
+	data, err := os.ReadFile(planFile)
+	if err != nil {
+		return usagef("read the plan: %v", err)
+	}
+	plan, err := flows.ParsePlan(data)
+	if err != nil {
+		if c.output == "json" {
+			_ = writeJSON(stdout, summarize("apply", flows.State{}, err))
+		}
+		return usageError{fmt.Sprintf("%s: %v", planFile, err)}
+	}
+	if c.targetEnv != "" {
+		plan.EnvironmentID = c.targetEnv
+	}
+	sess, err := signIn(ctx, &c, stdin)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+
+	confirm := !dryRun && !yes
+	state, err := flows.Run(ctx, sess.env(false, dryRun || confirm), flows.Steps(), flows.State{Plan: plan})
+	if err == nil && confirm {
+		if writes(state.Changes) > 0 {
+			if c.output == "text" {
+				fmt.Fprintln(stdout, "Changes to make:")
+				printChanges(stdout, state.Changes)
+			}
+			if !isTerminal(stdin) {
+				return usagef("apply would change PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only see the changes")
+			}
+			if !ask(stdin, stdout, "Apply these changes? [y/N] ") {
+				return errInterrupted
+			}
+		}
+		// Consent given, or nothing to write: the real run hands over credentials and verifies.
+		state, err = flows.Run(ctx, sess.env(false, false), flows.Steps(), flows.State{Plan: plan})
+	}
+	if err == nil && envFile != "" && state.Credentials != nil {
+		err = writeEnv(envFile, *state.Credentials, yes, stdin, stdout)
+	}
+	rep := summarize("apply", state, err)
+	rep.DryRun = dryRun
+	rep.Transaction = sess.client.TransactionID
+	if showSecret && state.Credentials != nil {
+		rep.Credentials = state.Credentials
+	}
+	if c.output == "json" {
+		if werr := writeJSON(stdout, rep); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return errReported
+		}
+		return nil
+	}
+	if err != nil {
+		return explain(err, sess.client.TransactionID)
+	}
+	printApply(stdout, state, dryRun, showSecret, envFile)
+	return nil
+}
+
+// writes counts the changes that write to PingOne (adopting an existing app writes nothing).
+func writes(cs []flows.Change) int {
+	n := 0
+	for _, c := range cs {
+		if c.Action != flows.Adopted {
+			n++
+		}
+	}
+	return n
+}
+
+func printApply(w io.Writer, s flows.State, dryRun, showSecret bool, envFile string) {
+	if dryRun {
+		fmt.Fprintln(w, "Dry run: nothing was changed.")
+	}
+	printChanges(w, s.Changes)
+	if len(s.Findings) > 0 {
+		fmt.Fprintln(w, "Findings:")
+		printFindings(w, s.Findings)
+	}
+	if s.App != nil && s.App.ID != "" {
+		fmt.Fprintf(w, "Application: %s  client ID %s  environment %s\n", s.App.Name, s.App.ID, s.Target.ID)
+	}
+	if s.Credentials != nil {
+		switch {
+		case showSecret && s.Credentials.ClientSecret != "":
+			fmt.Fprintf(w, "Client secret: %s\n", s.Credentials.ClientSecret)
+		case envFile != "":
+			fmt.Fprintf(w, "Credentials written to %s (mode 0600).\n", envFile)
+		case s.Credentials.ClientSecret != "":
+			fmt.Fprintln(w, "Client secret: hidden (use --env-file PATH or --show-secret).")
+		}
+	}
+	if v := s.Verified; v != nil {
+		mark := "FAILED"
+		if v.OK {
+			mark = "OK"
+		}
+		fmt.Fprintf(w, "Verify (%s): %s: %s\n", v.Method, mark, v.Message)
+	}
+}
+
+// writeEnv writes the .env file, asking before overwriting an existing one.
+func writeEnv(path string, cr flows.Credentials, yes bool, stdin io.Reader, stdout io.Writer) error {
+	err := flows.WriteEnvFile(path, cr, yes)
+	if errors.Is(err, flows.ErrFileExists) && isTerminal(stdin) && ask(stdin, stdout, fmt.Sprintf("%s exists. Overwrite it? [y/N] ", path)) {
+		err = flows.WriteEnvFile(path, cr, true)
+	}
+	if errors.Is(err, flows.ErrFileExists) {
+		return fmt.Errorf("%s exists: not overwritten (pass --yes to replace it)", path)
+	}
+	return err
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func ask(stdin io.Reader, stdout io.Writer, prompt string) bool {
+	fmt.Fprint(stdout, prompt)
+	line, _ := bufio.NewReader(stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
+}

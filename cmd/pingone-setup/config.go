@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/oauth2"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// usageError is a command line mistake: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// common are the flags every command shares (product.md's command line contract). Each also
+// reads the environment variables PingOne's SDK and Terraform provider use.
+type common struct {
+	region           string
+	environmentID    string
+	targetEnv        string
+	clientID         string
+	clientSecretFile string
+	tokenFile        string
+	login            string
+	loginClientID    string
+	apiURL           string
+	authURL          string
+	output           string
+	transcript       string
+	demo             bool
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.region, "region", os.Getenv("PINGONE_REGION_CODE"), "PingOne region: NA, EU, CA, AU, SG or AP (env PINGONE_REGION_CODE)")
+	fs.StringVar(&c.environmentID, "environment-id", os.Getenv("PINGONE_ENVIRONMENT_ID"), "environment you sign in to (env PINGONE_ENVIRONMENT_ID)")
+	fs.StringVar(&c.targetEnv, "target-environment-id", "", "environment to set up (default: the sign-in environment)")
+	fs.StringVar(&c.clientID, "client-id", os.Getenv("PINGONE_CLIENT_ID"), "client ID of an existing worker to sign in with (env PINGONE_CLIENT_ID)")
+	fs.StringVar(&c.clientSecretFile, "client-secret-file", "", "file holding that worker's secret, or - for stdin (env PINGONE_CLIENT_SECRET)")
+	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an access token (env PINGONE_API_ACCESS_TOKEN)")
+	fs.StringVar(&c.login, "login", "", "sign in as yourself: browser or device")
+	fs.StringVar(&c.loginClientID, "login-client-id", "", "client ID of the app used for --login")
+	fs.StringVar(&c.apiURL, "api-url", os.Getenv("PINGONE_API_URL"), "explicit API base URL, ending in /v1 (env PINGONE_API_URL)")
+	fs.StringVar(&c.authURL, "auth-url", os.Getenv("PINGONE_AUTH_URL"), "explicit auth base URL (env PINGONE_AUTH_URL)")
+	fs.StringVar(&c.output, "output", "text", "output format: text or json")
+	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
+	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
+}
+
+func (c *common) validate() error {
+	if c.output != "text" && c.output != "json" {
+		return usagef("--output must be text or json, not %q", c.output)
+	}
+	if c.login != "" && c.login != "browser" && c.login != "device" {
+		return usagef("--login must be browser or device, not %q", c.login)
+	}
+	for name, id := range map[string]string{"--environment-id": c.environmentID, "--target-environment-id": c.targetEnv} {
+		if id != "" {
+			if err := flows.ValidateUUID(id); err != nil {
+				return usagef("%s: %v", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// session is a signed-in connection to PingOne: the API client, who signed in, and the endpoints.
+type session struct {
+	client    *pingone.Client
+	identity  flows.Identity
+	endpoints pingone.Endpoints
+	region    string
+	closers   []func()
+	// transcript collects every call when --transcript is set.
+	transcript *transcriptFile
+}
+
+func (s *session) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// env is the flows.Env of this session.
+func (s *session) env(interactive, dryRun bool) flows.Env {
+	return flows.Env{
+		API: s.client, Identity: s.identity, Region: s.region, Interactive: interactive, DryRun: dryRun,
+		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
+			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)
+			if _, err := ts.Token(); err != nil {
+				return nil, err
+			}
+			c := pingone.NewClient(ctx, s.endpoints.APIURL, ts)
+			s.instrument(c)
+			return c, nil
+		},
+	}
+}
+
+func (s *session) instrument(c *pingone.Client) {
+	if s.transcript != nil {
+		c.Transcript = s.transcript.record
+	}
+	if s.client != nil {
+		c.TransactionID = s.client.TransactionID
+	}
+}
+
+// signIn connects by the first method the flags and environment give: demo, access token,
+// client credentials. Secrets come from files, stdin or the environment, never from flag values.
+func signIn(ctx context.Context, c *common, stdin io.Reader) (*session, error) {
+	if c.demo {
+		return startDemo(ctx, c)
+	}
+	region := pingone.RegionNA
+	if c.region != "" {
+		r, err := pingone.ParseRegion(c.region)
+		if err != nil {
+			return nil, usagef("--region: %v", err)
+		}
+		region = r
+	}
+	ep, err := pingone.ResolveEndpoints(region, c.apiURL, c.authURL)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	s := &session{endpoints: ep, region: string(region)}
+	var ts oauth2.TokenSource
+	token, err := readSecret(c.tokenFile, "PINGONE_API_ACCESS_TOKEN", stdin)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.login != "":
+		return nil, usagef("--login %s is not available in this build yet: sign in with --client-id and --client-secret-file, or --token-file", c.login)
+	case token != "":
+		claims, err := pingone.ParseTokenClaims(token)
+		if err != nil {
+			return nil, fmt.Errorf("the access token is not a PingOne JWT: %w", err)
+		}
+		if claims.Expired(timeNow()) {
+			return nil, fmt.Errorf("the access token expired at %s: get a new one", claims.ExpiresAt.Format("2006-01-02 15:04 MST"))
+		}
+		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: claims.Environment(), OrganizationID: claims.Org}
+		if s.identity.EnvironmentID == "" {
+			s.identity.EnvironmentID = c.environmentID
+		}
+		ts = pingone.StaticToken(token)
+	case c.clientID != "":
+		secret, err := readSecret(c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)
+		if err != nil {
+			return nil, err
+		}
+		if secret == "" {
+			return nil, usagef("--client-id needs the secret: --client-secret-file FILE (or - for stdin) or PINGONE_CLIENT_SECRET")
+		}
+		if c.environmentID == "" {
+			return nil, usagef("--client-id needs --environment-id (the worker's environment)")
+		}
+		ts = pingone.ClientCredentials(ctx, ep.AuthURL, c.environmentID, c.clientID, secret, pingone.AuthMethodClientSecretBasic)
+		if _, err := ts.Token(); err != nil {
+			return nil, fmt.Errorf("sign in as worker %s: %w", c.clientID, err)
+		}
+		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
+	default:
+		return nil, usagef("no sign-in: use --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+	}
+	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
+	if err := s.openTranscript(c.transcript); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readSecret reads a secret from a file ("-" = stdin) or, failing that, an environment variable.
+func readSecret(file, envVar string, stdin io.Reader) (string, error) {
+	if file == "" {
+		return strings.TrimSpace(os.Getenv(envVar)), nil
+	}
+	var data []byte
+	var err error
+	if file == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, 1<<16))
+	} else {
+		data, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return "", fmt.Errorf("read secret: %w", err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
+	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
+)
+
+// serveSimulator starts the simulated PingOne on a loopback address and returns its base URL.
+func serveSimulator(addr string) (*pingonetest.Server, string, func(), error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, "", nil, usagef("--listen %q: want 127.0.0.1:PORT", addr)
+	}
+	if !flows.IsLoopbackHost(host) {
+		return nil, "", nil, usagef("--listen %q: the simulator listens on loopback addresses only", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	sim := pingonetest.New()
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+	return sim, "http://" + ln.Addr().String(), stop, nil
+}
+
+// startDemo runs the simulated PingOne in-process and signs in as its seeded admin, so the
+// wizard runs with no account and no network.
+func startDemo(ctx context.Context, c *common) (*session, error) {
+	sim, base, stop, err := serveSimulator("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	seed := sim.Seed()
+	ep := pingone.Endpoints{APIURL: base + "/v1", AuthURL: base}
+	token := sim.IssueUserToken(seed.Production.ID, seed.Admin.ID, 8*time.Hour)
+	s := &session{
+		endpoints: ep, region: "NA", closers: []func(){stop},
+		identity: flows.Identity{UserID: seed.Admin.ID, Username: seed.Admin.Username, EnvironmentID: seed.Production.ID, OrganizationID: seed.OrganizationID},
+	}
+	s.client = pingone.NewClient(ctx, ep.APIURL, pingone.StaticToken(token))
+	if err := s.openTranscript(c.transcript); err != nil {
+		stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("simulate", stderr)
+	listen := fs.String("listen", "127.0.0.1:8701", "loopback address to serve the simulated PingOne on")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	sim, base, stop, err := serveSimulator(*listen)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	sd := sim.Seed()
+	fmt.Fprintf(stdout, `Simulated PingOne on %[1]s (Ctrl-C to stop)
+  API URL   %[1]s/v1
+  Auth URL  %[1]s
+  Token URL %[1]s/%[2]s/as/token
+
+Organization  %[3]s  %[4]s
+Environments  %[2]s  %[5]s (sign-in environment)
+              %[6]s  %[7]s
+Admin worker  client ID %[8]s  secret %[9]s
+              (Environment Admin at organization scope; client credentials, CLIENT_SECRET_BASIC)
+Users         %[10]s / %[11]s  (admin roles)
+              %[12]s / %[13]s  (no admin role: the classic 403 trap)
+              %[14]s / %[15]s  (Identity Data Admin at population scope only)
+
+Try it:
+  export PINGONE_CLIENT_SECRET=%[9]s
+  pingone-setup --api-url %[1]s/v1 --auth-url %[1]s --environment-id %[2]s --client-id %[8]s
+  curl -s -u %[8]s:$PINGONE_CLIENT_SECRET -d grant_type=client_credentials %[1]s/%[2]s/as/token
+`, base, sd.Production.ID, sd.OrganizationID, sd.OrganizationName, sd.Production.Name, sd.Sandbox.ID, sd.Sandbox.Name,
+		sd.AdminWorker.ClientID, sd.AdminWorker.ClientSecret, sd.Admin.Username, sd.Admin.Password,
+		sd.JDoe.Username, sd.JDoe.Password, sd.Helpdesk.Username, sd.Helpdesk.Password)
+	<-ctx.Done()
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return nil
+	}
+	return ctx.Err()
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
+)
+
+type env struct {
+	t    *testing.T
+	sim  *pingonetest.Server
+	srv  *httptest.Server
+	seed pingonetest.Seed
+	dir  string
+}
+
+func newEnv(t *testing.T) *env {
+	e := &env{t: t, sim: pingonetest.New(), dir: t.TempDir()}
+	e.srv = httptest.NewServer(e.sim)
+	t.Cleanup(e.srv.Close)
+	e.seed = e.sim.Seed()
+	t.Setenv("PINGONE_API_ACCESS_TOKEN", e.sim.IssueUserToken(e.seed.Production.ID, e.seed.Admin.ID, time.Hour))
+	for _, k := range []string{"PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_ENVIRONMENT_ID", "PINGONE_REGION_CODE", "PINGONE_API_URL", "PINGONE_AUTH_URL"} {
+		t.Setenv(k, "")
+	}
+	return e
+}
+
+// run runs the command with the simulator's endpoints and returns exit code, stdout, stderr.
+func (e *env) run(args ...string) (int, string, string) {
+	e.t.Helper()
+	if len(args) > 0 && args[0] != "simulate" {
+		args = append(args, "--api-url", e.srv.URL+"/v1", "--auth-url", e.srv.URL)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func (e *env) file(name, content string) string {
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func (e *env) writes() int {
+	n := 0
+	for _, r := range e.sim.Requests() {
+		if r.Method != http.MethodGet && strings.HasPrefix(r.Path, "/v1/") {
+			n++
+		}
+	}
+	return n
+}
+
+const stackonePlan = "preset: stackone\nsignInUser: jdoe\n"
+
+func TestApplyPrintsOneJSONDocumentWithTheAppChangesAndFindings(t *testing.T) {
+	e := newEnv(t)
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes", "--output", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Application struct{ ID, Name string }
+		Environment struct{ ID string }
+		Changes     []map[string]any
+		Findings    []struct{ Code, Severity, Message, Fix string }
+		Credentials any
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, out)
+	}
+	if doc.Application.ID == "" || doc.Environment.ID != e.seed.Production.ID || len(doc.Changes) == 0 {
+		t.Errorf("document %+v", doc)
+	}
+	found := false
+	for _, f := range doc.Findings {
+		found = found || (f.Code == "ROLE_MISSING" && f.Fix != "")
+	}
+	if !found {
+		t.Errorf("findings %+v: want ROLE_MISSING with a fix", doc.Findings)
+	}
+	if doc.Credentials != nil || strings.Contains(out, e.sim.ApplicationSecret(e.seed.Production.ID, doc.Application.ID)) {
+		t.Error("the secret is in the output without --show-secret")
+	}
+}
+
+func TestApplyTwiceSaysNoChangeTheSecondTime(t *testing.T) {
+	e := newEnv(t)
+	plan := e.file("p.yaml", stackonePlan)
+	if code, _, stderr := e.run("apply", "--plan", plan, "--yes"); code != 0 {
+		t.Fatal(stderr)
+	}
+	before := e.writes()
+	code, out, stderr := e.run("apply", "--plan", plan)
+	if code != 0 || !strings.Contains(out, "No change") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	if e.writes() != before {
+		t.Error("the second apply wrote")
+	}
+}
+
+func TestApplyWithoutYesAndWithoutATerminalRefusesToWrite(t *testing.T) {
+	e := newEnv(t)
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan))
+	if code != 2 || !strings.Contains(stderr, "--yes") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(out, "would be created") {
+		t.Errorf("the refusal should show the changes first:\n%s", out)
+	}
+	if e.writes() != 0 {
+		t.Error("wrote without consent")
+	}
+}
+
+func TestDryRunPrintsTheDiffAndChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--dry-run")
+	if code != 0 || !strings.Contains(out, "Dry run") || !strings.Contains(out, "redirectUris") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	if e.writes() != 0 {
+		t.Error("dry run wrote")
+	}
+}
+
+func TestABadPlanIsAUsageErrorListingEveryProblemWithItsLine(t *testing.T) {
+	e := newEnv(t)
+	code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", "application:\n  name: x\n  grantTypes: [NOPE]\n  tokenEndpointAuthMethod: WRONG\n"), "--yes")
+	if code != 2 || !strings.Contains(stderr, "line 3") || !strings.Contains(stderr, "line 4") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestTheEnvFileIsPrivateAndNeverOverwrittenWithoutAsking(t *testing.T) {
+	e := newEnv(t)
+	plan := e.file("p.yaml", "preset: sync-worker\napplication:\n  roleAssignments:\n    - {role: Identity Data Read Only, scope: environment}\n")
+	envFile := filepath.Join(e.dir, ".env")
+	if code, _, stderr := e.run("apply", "--plan", plan, "--yes", "--env-file", envFile); code != 0 {
+		t.Fatal(stderr)
+	}
+	st, err := os.Stat(envFile)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("env file %v %v", st, err)
+	}
+	data, _ := os.ReadFile(envFile)
+	for _, k := range []string{"PINGONE_ENVIRONMENT_ID=", "PINGONE_CLIENT_ID=", "PINGONE_CLIENT_SECRET=", "PINGONE_REGION_CODE="} {
+		if !bytes.Contains(data, []byte(k)) {
+			t.Errorf("env file lacks %s", k)
+		}
+	}
+	if err := os.WriteFile(envFile, []byte("MINE=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := e.run("apply", "--plan", plan, "--env-file", envFile)
+	if code == 0 || !strings.Contains(stderr, "not overwritten") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(envFile); string(data) != "MINE=1\n" {
+		t.Error("the existing file was overwritten")
+	}
+}
+
+func TestTheTranscriptRecordsEveryCallAndNoSecret(t *testing.T) {
+	e := newEnv(t)
+	tr := filepath.Join(e.dir, "t.jsonl")
+	plan := e.file("p.yaml", "preset: sync-worker\napplication:\n  roleAssignments:\n    - {role: Identity Data Read Only, scope: environment}\n")
+	code, out, stderr := e.run("apply", "--plan", plan, "--yes", "--transcript", tr, "--show-secret", "--output", "json")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	data, err := os.ReadFile(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Application struct{ ID string } }
+	_ = json.Unmarshal([]byte(out), &doc)
+	secret := e.sim.ApplicationSecret(e.seed.Production.ID, doc.Application.ID)
+	if secret == "" || !strings.Contains(out, secret) {
+		t.Fatal("--show-secret should print the secret on stdout")
+	}
+	for name, s := range map[string]string{"client secret": secret, "access token": os.Getenv("PINGONE_API_ACCESS_TOKEN")} {
+		if strings.Contains(string(data), s) {
+			t.Errorf("the transcript holds the %s", name)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	if len(lines) < 10 {
+		t.Errorf("%d transcript lines", len(lines))
+	}
+	var call map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &call); err != nil || call["method"] == nil || call["status"] == nil {
+		t.Errorf("first line %s: %v", lines[0], err)
+	}
+	if st, _ := os.Stat(tr); st.Mode().Perm() != 0o600 {
+		t.Errorf("transcript mode %v", st.Mode().Perm())
+	}
+}
+
+func TestDoctorExitCodes(t *testing.T) {
+	e := newEnv(t)
+	if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", "preset: stackone\nsignInUser: admin\n"), "--yes"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, out, _ := e.run("doctor", "--app", "StackOne Integration", "--user", "admin"); code != 0 {
+		t.Errorf("healthy app: exit %d\n%s", code, out)
+	}
+	code, out, _ := e.run("doctor", "--app", "StackOne Integration", "--user", "jdoe")
+	if code != 1 || !strings.Contains(out, "ROLE_MISSING") {
+		t.Errorf("jdoe: exit %d\n%s", code, out)
+	}
+	if code, _, _ := e.run("doctor"); code != 2 {
+		t.Errorf("no --app: exit %d", code)
+	}
+	var b bytes.Buffer
+	if code := run(context.Background(), []string{"doctor", "--app", "x", "--api-url", "http://127.0.0.1:1/v1", "--auth-url", "http://127.0.0.1:1"}, strings.NewReader(""), &b, &b); code != 2 {
+		t.Errorf("unreachable PingOne: exit %d", code)
+	}
+}
+
+func TestExportPrintsAPlanThatApplyReproduces(t *testing.T) {
+	e := newEnv(t)
+	if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", "preset: cli-login\nsignInUser: admin\n"), "--yes"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, plan, stderr := e.run("export", "--app", "CLI Login")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	code, _, stderr = e.run("apply", "--plan", e.file("x.yaml", plan), "--yes", "--target-environment-id", e.seed.Sandbox.ID)
+	if code != 0 {
+		t.Fatalf("applying the export: %s\n%s", stderr, plan)
+	}
+	code, again, _ := e.run("export", "--app", "CLI Login", "--target-environment-id", e.seed.Sandbox.ID)
+	strip := func(s string) string { return s[strings.Index(s, "\n# Apply"):] }
+	if code != 0 || strip(again) != strip(plan) {
+		t.Errorf("round trip differs:\n%s\n---\n%s", plan, again)
+	}
+}
+
+func TestTheWizardNeedsATerminalAndSaysWhatToUseInstead(t *testing.T) {
+	e := newEnv(t)
+	code, _, stderr := e.run()
+	if code != 2 || !strings.Contains(stderr, "apply --plan") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestSecretsAreNotTakenAsFlagValues(t *testing.T) {
+	e := newEnv(t)
+	if code, _, _ := e.run("apply", "--client-secret", "s3cret"); code != 2 {
+		t.Errorf("--client-secret accepted: exit %d", code)
+	}
+}
+
+func TestPlainHTTPIsRefusedOffLoopback(t *testing.T) {
+	var b bytes.Buffer
+	code := run(context.Background(), []string{"doctor", "--app", "x", "--api-url", "http://api.example.com/v1", "--auth-url", "http://auth.example.com"}, strings.NewReader(""), &b, &b)
+	if code != 2 || !strings.Contains(b.String(), "loopback") {
+		t.Errorf("exit %d: %s", code, b.String())
+	}
+}
+
+func TestUnknownCommandsAreUsageErrors(t *testing.T) {
+	var b bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, strings.NewReader(""), &b, &b); code != 2 {
+		t.Errorf("exit %d", code)
+	}
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+var timeNow = time.Now
+
+// transcriptFile writes every API call as one JSON line, already redacted by the client.
+type transcriptFile struct {
+	mu  sync.Mutex
+	f   *os.File
+	enc *json.Encoder
+}
+
+func (s *session) openTranscript(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("open transcript: %w", err)
+	}
+	t := &transcriptFile{f: f, enc: json.NewEncoder(f)}
+	s.transcript = t
+	s.client.Transcript = t.record
+	s.closers = append(s.closers, func() { t.mu.Lock(); defer t.mu.Unlock(); t.f.Close() })
+	return nil
+}
+
+func (t *transcriptFile) record(c pingone.Call) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_ = t.enc.Encode(c)
+}
+
+// report is the one JSON document every command prints with --output json.
+type report struct {
+	Command      string              `json:"command"`
+	Application  *appSummary         `json:"application,omitempty"`
+	Environment  *envSummary         `json:"environment,omitempty"`
+	Changes      []flows.Change      `json:"changes"`
+	Findings     []flows.Finding     `json:"findings"`
+	Roles        *flows.RoleReport   `json:"roles,omitempty"`
+	Verification *flows.Verification `json:"verification,omitempty"`
+	Credentials  *flows.Credentials  `json:"credentials,omitempty"`
+	Plan         *flows.Plan         `json:"plan,omitempty"`
+	Error        *errorSummary       `json:"error,omitempty"`
+	DryRun       bool                `json:"dryRun,omitempty"`
+	Transaction  string              `json:"transactionId,omitempty"`
+}
+
+type appSummary struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Enabled bool   `json:"enabled"`
+}
+
+type envSummary struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+type errorSummary struct {
+	Message  string          `json:"message"`
+	PingOne  string          `json:"pingoneErrorId,omitempty"`
+	Code     string          `json:"code,omitempty"`
+	Details  []string        `json:"details,omitempty"`
+	Problems []flows.Problem `json:"problems,omitempty"`
+}
+
+func summarize(cmd string, s flows.State, err error) report {
+	r := report{Command: cmd, Changes: s.Changes, Findings: s.Findings, Roles: s.Report, Verification: s.Verified}
+	if r.Changes == nil {
+		r.Changes = []flows.Change{}
+	}
+	if r.Findings == nil {
+		r.Findings = []flows.Finding{}
+	}
+	if s.App != nil {
+		r.Application = &appSummary{ID: s.App.ID, Name: s.App.Name, Enabled: s.App.Enabled}
+	}
+	if s.Target.ID != "" {
+		r.Environment = &envSummary{ID: s.Target.ID, Name: s.Target.Name}
+	}
+	if err != nil {
+		r.Error = describeError(err)
+	}
+	return r
+}
+
+func describeError(err error) *errorSummary {
+	e := &errorSummary{Message: err.Error()}
+	if pe := pingone.AsError(err); pe != nil {
+		e.PingOne, e.Code = pe.ID, pe.Code
+		for _, d := range pe.Details {
+			e.Details = append(e.Details, fmt.Sprintf("%s: %s", d.Target, d.Message))
+		}
+	}
+	var plan *flows.PlanError
+	if asPlanError(err, &plan) {
+		e.Problems = plan.Problems
+	}
+	return e
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// printChanges writes the human form of a change list.
+func printChanges(w io.Writer, changes []flows.Change) {
+	if writes(changes) == 0 {
+		fmt.Fprintln(w, "No change: PingOne already matches the plan.")
+		return
+	}
+	for _, c := range changes {
+		if c.Action == flows.Adopted {
+			continue
+		}
+		verb := string(c.Action)
+		if !c.Applied && c.Action != flows.Adopted {
+			verb = "would be " + verb
+		}
+		switch {
+		case c.Field == "":
+			fmt.Fprintf(w, "  %s %s\n", c.Object, verb)
+		case c.Action == flows.Updated:
+			fmt.Fprintf(w, "  %s %s: %s: %s -> %s\n", c.Object, verb, c.Field, c.From, c.To)
+		default:
+			fmt.Fprintf(w, "  %s %s: %s = %s\n", c.Object, verb, c.Field, c.To)
+		}
+	}
+}
+
+func printFindings(w io.Writer, fs []flows.Finding) {
+	for _, f := range fs {
+		fmt.Fprintf(w, "  [%s] %s: %s\n", f.Severity, f.Code, f.Message)
+		if f.Fix != "" {
+			fmt.Fprintf(w, "      fix: %s\n", f.Fix)
+		}
+	}
+}
