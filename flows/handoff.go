@@ -71,19 +71,37 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 }
 
 // verifyApp gets a token as the new app (client credentials) and makes a Management API read that
-// the connector's first capability needs.
+// the connector's first capability needs; at the same time it checks the app's roles again.
 func verifyApp(ctx context.Context, env Env, s State) (Result, error) {
+	var recheck Result
+	v := Verification{Method: "client credentials"}
+	err := parallel(
+		func() (err error) { recheck, err = runRoleCheck(ctx, env, withoutRoleFindings(s)); return err },
+		func() error { v = proveApp(ctx, env, s); return nil },
+	)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *State) {
+		*s = withoutRoleFindings(*s)
+		recheck(s)
+		s.Verified = &v
+	}, nil
+}
+
+func proveApp(ctx context.Context, env Env, s State) Verification {
+	v := Verification{Method: "client credentials"}
 	if env.AppClient == nil || s.Credentials == nil {
-		v := Verification{Method: "client credentials", Message: "skipped: no way to sign in as the app here"}
-		return func(s *State) { s.Verified = &v }, nil
+		v.Message = "skipped: no way to sign in as the app here"
+		return v
 	}
 	api, err := env.AppClient(ctx, *s.Credentials)
 	if err != nil {
-		v := Verification{Method: "client credentials", Call: "POST /as/token", Message: "the token request failed: " + err.Error()}
-		return func(s *State) { s.Verified = &v }, nil
+		v.Call, v.Message = "POST /as/token", "the token request failed: "+err.Error()
+		return v
 	}
 	call, do := probeCall(api, s)
-	v := Verification{Method: "client credentials", Call: call}
+	v.Call = call
 	for i := 0; ; i++ {
 		err = do(ctx)
 		if err == nil || !pingone.IsForbidden(err) || i >= len(verifyRetries) {
@@ -91,16 +109,18 @@ func verifyApp(ctx context.Context, env Env, s State) (Result, error) {
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			err = ctx.Err()
 		case <-time.After(verifyRetries[i]):
+			continue
 		}
+		break
 	}
 	if err != nil {
 		v.Message = "the app got a token, but " + call + " failed: " + err.Error()
 	} else {
 		v.OK, v.Message = true, "the app got a token and "+call+" succeeded"
 	}
-	return func(s *State) { s.Verified = &v }, nil
+	return v
 }
 
 // probeCall picks a read the connector's capabilities need.

@@ -142,6 +142,7 @@ func runRoleCheck(ctx context.Context, env Env, s State) (Result, error) {
 	return func(s *State) {
 		s.Roles = roles
 		s.Report = &rep
+		s.ActorAssignments = actor
 		s.Findings = append(s.Findings, roleFindings(rep)...)
 	}, nil
 }
@@ -358,14 +359,13 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 			return nil, wrap("list roles", err)
 		}
 	}
-	var changes []Change
 	type target struct {
-		kind, envID, id, name string
-		wants                 []RoleAssignment
+		kind, id, name string
+		wants          []RoleAssignment
 	}
 	var targets []target
 	if len(s.Plan.Application.RoleAssignments) > 0 {
-		t := target{kind: "application", envID: s.Target.ID, name: s.Plan.Application.Name, wants: s.Plan.Application.RoleAssignments}
+		t := target{kind: "application", name: s.Plan.Application.Name, wants: s.Plan.Application.RoleAssignments}
 		if s.App != nil {
 			t.id = s.App.ID
 		}
@@ -380,74 +380,99 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 		byUser[u.User] = append(byUser[u.User], RoleAssignment{Role: u.Role, Scope: u.Scope})
 	}
 	for _, name := range order {
-		user, err := FindUser(ctx, env.API, s.Target.ID, name)
+		user := s.SignInUser
+		if user == nil || (!strings.EqualFold(name, user.Username) && !strings.EqualFold(name, user.Email)) {
+			var err error
+			if user, err = FindUser(ctx, env.API, s.Target.ID, name); err != nil {
+				return nil, err
+			}
+		}
+		targets = append(targets, target{kind: "user", id: user.ID, name: user.Username, wants: byUser[name]})
+	}
+	var changes []Change
+	for _, t := range targets {
+		cs, err := assignAll(ctx, env, s, roles, t.kind, t.id, t.name, t.wants)
 		if err != nil {
 			return nil, err
 		}
-		targets = append(targets, target{kind: "user", envID: s.Target.ID, id: user.ID, name: user.Username, wants: byUser[name]})
+		changes = append(changes, cs...)
 	}
-	for _, t := range targets {
-		var have []pingone.RoleAssignment
+	// The verify step checks the roles again: the verdict rests on what PingOne then says.
+	return func(s *State) { s.Roles = roles; s.record(changes...) }, nil
+}
+
+// assignAll gives one user or app every role of wants it lacks, creating the missing
+// assignments in parallel. It reads the current assignments unless the role check already did.
+func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind, id, name string, wants []RoleAssignment) ([]Change, error) {
+	envID := s.Target.ID
+	have := s.ActorAssignments
+	if id == "" || s.Report == nil || s.Report.ActorID != id {
 		var err error
-		if t.id != "" {
-			if t.kind == "user" {
-				have, err = env.API.ListUserRoleAssignments(ctx, t.envID, t.id)
-			} else {
-				have, err = env.API.ListApplicationRoleAssignments(ctx, t.envID, t.id)
-			}
-			if err != nil {
-				return nil, wrap(fmt.Sprintf("read role assignments of %s %s", t.kind, t.name), err)
-			}
+		switch {
+		case id == "":
+			have = nil
+		case kind == "user":
+			have, err = env.API.ListUserRoleAssignments(ctx, envID, id)
+		default:
+			have, err = env.API.ListApplicationRoleAssignments(ctx, envID, id)
 		}
-		for _, w := range t.wants {
-			role, ok := roleByName(roles, w.Role)
-			if !ok {
-				return nil, fmt.Errorf("no role named %q on this tenant", w.Role)
-			}
-			scope, err := scopeFor(s, w.Scope)
-			if err != nil {
-				return nil, err
-			}
-			object := fmt.Sprintf("%s %s", t.kind, t.name)
-			if hasAssignment(have, role.ID, scope) {
-				continue
-			}
-			change := Change{Step: StepAssign, Action: Created, Object: object, Field: "role", To: fmt.Sprintf("%s (%s)", role.Name, strings.ToLower(scope.Type)), Applied: !env.DryRun}
-			if env.DryRun || t.id == "" {
-				changes = append(changes, change)
-				continue
-			}
+		if err != nil {
+			return nil, wrap(fmt.Sprintf("read role assignments of %s %s", kind, name), err)
+		}
+	}
+	object := fmt.Sprintf("%s %s", kind, name)
+	changes := make([]*Change, len(wants))
+	var jobs []func() error
+	for i, w := range wants {
+		role, ok := roleByName(roles, w.Role)
+		if !ok {
+			return nil, fmt.Errorf("no role named %q on this tenant", w.Role)
+		}
+		scope, err := scopeFor(s, w.Scope)
+		if err != nil {
+			return nil, err
+		}
+		if hasAssignment(have, role.ID, scope) {
+			continue
+		}
+		change := Change{Step: StepAssign, Action: Created, Object: object, Field: "role", To: fmt.Sprintf("%s (%s)", role.Name, strings.ToLower(scope.Type)), Applied: !env.DryRun}
+		if env.DryRun || id == "" {
+			changes[i] = &change
+			continue
+		}
+		jobs = append(jobs, func() error {
 			ra := pingone.RoleAssignment{Role: pingone.Ref{ID: role.ID}, Scope: scope}
-			if t.kind == "user" {
-				_, err = env.API.CreateUserRoleAssignment(ctx, t.envID, t.id, ra)
+			var err error
+			if kind == "user" {
+				_, err = env.API.CreateUserRoleAssignment(ctx, envID, id, ra)
 			} else {
-				_, err = env.API.CreateApplicationRoleAssignment(ctx, t.envID, t.id, ra)
+				_, err = env.API.CreateApplicationRoleAssignment(ctx, envID, id, ra)
 			}
 			if errors.Is(err, pingone.ErrOutcomeUnknown) {
 				// The response was lost: it counts only if PingOne now lists the assignment.
-				err = confirmAssigned(ctx, env, t.kind, t.envID, t.id, role.ID, scope, err)
+				err = confirmAssigned(ctx, env, kind, envID, id, role.ID, scope, err)
 			}
 			switch {
 			case err == nil:
-				changes = append(changes, change)
+				changes[i] = &change
 			case pingone.IsUniquenessViolation(err):
 				// Already covered, e.g. by the same role at a broader scope.
 			default:
-				return nil, wrap(fmt.Sprintf("assign %s to %s", role.Name, object), err)
+				return wrap(fmt.Sprintf("assign %s to %s", role.Name, object), err)
 			}
-		}
+			return nil
+		})
 	}
-	res := func(s *State) { s.Roles = roles; s.record(changes...) }
-	if env.DryRun || len(changes) == 0 || s.Report == nil {
-		return res, nil
-	}
-	// Check again: the verdict must rest on what PingOne now says.
-	s.Roles = roles
-	recheck, err := runRoleCheck(ctx, env, withoutRoleFindings(s))
-	if err != nil {
+	if err := parallel(jobs...); err != nil {
 		return nil, err
 	}
-	return func(s *State) { res(s); s.Findings = withoutRoleFindings(*s).Findings; recheck(s) }, nil
+	var out []Change
+	for _, c := range changes {
+		if c != nil {
+			out = append(out, *c)
+		}
+	}
+	return out, nil
 }
 
 func confirmAssigned(ctx context.Context, env Env, kind, envID, id, roleID string, scope pingone.RoleScope, cause error) error {

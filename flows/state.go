@@ -19,13 +19,16 @@ type State struct {
 	Adopt bool
 	// EditSettings is true when the admin chose to change the preset's settings one by one.
 	EditSettings bool
-	// App is the live application once created or adopted.
-	App *pingone.Application
+	// App is the live application once created or adopted; AppCreated is true when this run
+	// created it (so it has no grants or roles yet).
+	App        *pingone.Application
+	AppCreated bool
 
 	// SignInUser is the user who will sign in through the app (user-based grants).
 	SignInUser *pingone.User
-	// Report is the latest role check.
-	Report *RoleReport
+	// Report is the latest role check, and ActorAssignments what it read of the actor's roles.
+	Report           *RoleReport
+	ActorAssignments []pingone.RoleAssignment
 	// FixChoice is the wizard's answer to the proposed role fix: "assign" or "skip".
 	FixChoice string
 

@@ -244,7 +244,7 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 			return nil, wrap(fmt.Sprintf("create application %q", want.Name), err)
 		}
 	}
-	return func(s *State) { s.App = app; s.record(createdChanges(StepCreate, *app, true)...) }, nil
+	return func(s *State) { s.App, s.AppCreated = app, true; s.record(createdChanges(StepCreate, *app, true)...) }, nil
 }
 
 func findByName(ctx context.Context, env Env, envID, name string) (*pingone.Application, error) {
@@ -294,8 +294,8 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 			return wrap("list resources", err)
 		},
 		func() (err error) {
-			if s.App.ID == "" {
-				return nil
+			if s.App.ID == "" || s.AppCreated {
+				return nil // a new app has no grants yet
 			}
 			grants, err = env.API.ListApplicationGrants(ctx, envID, s.App.ID)
 			return wrap("list application grants", err)

@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+)
+
+// value holds one answer while its form is open; the huh field is bound to it.
+type value struct {
+	text string
+	list []string
+	on   bool
+}
+
+// answer is the value as flows expects it: MultiSelect values joined with commas.
+func (v *value) answer(k flows.InputKind) string {
+	switch k {
+	case flows.MultiSelect:
+		return strings.Join(v.list, ",")
+	case flows.Confirm:
+		return strconv.FormatBool(v.on)
+	}
+	return v.text
+}
+
+func initialValue(in flows.Input, s *flows.State) *value {
+	var cur string
+	if in.Get != nil {
+		cur = in.Get(s)
+	}
+	v := &value{text: cur}
+	switch in.Kind {
+	case flows.MultiSelect:
+		v.list = flows.Split(cur)
+	case flows.Confirm:
+		v.on, _ = strconv.ParseBool(cur)
+	}
+	return v
+}
+
+// openForm builds a fresh form for the current step's inputs. keep carries answers over when a
+// Set error reopens the step; nil reads them from the state with Get.
+func (m *Model) openForm(ins []flows.Input, keep []*value) tea.Cmd {
+	m.inputs = ins
+	m.values = keep
+	if m.values == nil {
+		m.values = make([]*value, len(ins))
+		for i, in := range ins {
+			m.values[i] = initialValue(in, &m.state)
+		}
+	}
+	groups := make([]*huh.Group, len(ins))
+	for i, in := range ins {
+		groups[i] = huh.NewGroup(field(in, m.values[i]))
+	}
+	m.form = huh.NewForm(groups...).
+		WithShowHelp(false).
+		WithTheme(huh.ThemeCharm())
+	m.phase = phaseInput
+	init := m.form.Init()
+	m.sizeForm()
+	return init
+}
+
+// field turns one flows.Input into a huh field bound to v. A Select with no options (e.g. a
+// sign-in that may not list environments) becomes a text input, so the step can still be
+// answered: its value travels as text either way.
+func field(in flows.Input, v *value) huh.Field {
+	kind := in.Kind
+	if kind == flows.Select && len(in.Options) == 0 {
+		kind = flows.Text
+	}
+	switch kind {
+	case flows.Select:
+		opts := make([]huh.Option[string], len(in.Options))
+		for i, o := range in.Options {
+			opts[i] = huh.NewOption(o.Label, o.Value)
+		}
+		f := huh.NewSelect[string]().Key(in.Key).Title(in.Title).Description(in.Help).
+			Options(opts...).Value(&v.text)
+		if len(opts) > 8 {
+			f.Height(10)
+		}
+		if in.Validate != nil {
+			f.Validate(in.Validate)
+		}
+		return f
+	case flows.MultiSelect:
+		opts := make([]huh.Option[string], len(in.Options))
+		for i, o := range in.Options {
+			opts[i] = huh.NewOption(o.Label, o.Value)
+		}
+		f := huh.NewMultiSelect[string]().Key(in.Key).Title(in.Title).Description(in.Help).
+			Options(opts...).Value(&v.list)
+		if len(opts) > 8 {
+			f.Height(10)
+		}
+		if in.Validate != nil {
+			f.Validate(func(l []string) error { return in.Validate(strings.Join(l, ",")) })
+		}
+		return f
+	case flows.Confirm:
+		f := huh.NewConfirm().Key(in.Key).Title(in.Title).Description(in.Help).Value(&v.on)
+		if in.Validate != nil {
+			f.Validate(func(b bool) error { return in.Validate(strconv.FormatBool(b)) })
+		}
+		return f
+	}
+	f := huh.NewInput().Key(in.Key).Title(in.Title).Description(in.Help).Value(&v.text)
+	if in.Validate != nil {
+		f.Validate(in.Validate)
+	}
+	return f
+}
+
+// focusedIndex is the index of the input whose field has focus, -1 when no form is open.
+func (m Model) focusedIndex() int {
+	if m.form == nil {
+		return -1
+	}
+	f := m.form.GetFocusedField()
+	if f == nil {
+		return -1
+	}
+	for i, in := range m.inputs {
+		if in.Key == f.GetKey() {
+			return i
+		}
+	}
+	return -1
+}
+
+// filtering reports whether the focused select is filtering, so Esc belongs to it.
+func (m Model) filtering() bool {
+	if m.form == nil {
+		return false
+	}
+	if f, ok := m.form.GetFocusedField().(interface{ GetFiltering() bool }); ok {
+		return f.GetFiltering()
+	}
+	return false
+}
+
+// warning is the focused input's non-blocking warning for its current answer.
+func (m Model) warning() string {
+	i := m.focusedIndex()
+	if i < 0 || m.inputs[i].Warn == nil {
+		return ""
+	}
+	v, _ := m.form.GetFocusedField().GetValue().(string)
+	return m.inputs[i].Warn(v)
+}
+
+// sizeForm gives the step's form the panel's size. The width is set explicitly: huh fixes a
+// form's width under TERM=dumb and then ignores window sizes.
+func (m Model) sizeForm() {
+	if m.form == nil {
+		return
+	}
+	w, h := m.panelSize()
+	m.form.WithWidth(w)
+	m.form.Update(tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// resizeForms gives the open forms the room they have after a resize.
+func (m Model) resizeForms() tea.Cmd {
+	m.sizeForm()
+	if d := m.hand.dialog; d != nil {
+		w := max(m.width-4, 20)
+		d.form.WithWidth(w)
+		d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	}
+	return nil
+}

@@ -1,0 +1,236 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+)
+
+// DefaultEnvFile is the path the hand-off offers for the .env file.
+const DefaultEnvFile = "./.env"
+
+// handoff is the hand-off screen's own state: whether the secret is revealed, and the .env
+// dialog (a path, then a confirmation when the file exists).
+type handoff struct {
+	reveal bool
+	tmux   bool
+	note   string // the last action's outcome, e.g. "Wrote ./.env (mode 0600)"
+	noteOK bool
+
+	dialog *envDialog // the open .env dialog, if any
+}
+
+// envDialog asks where to write the .env file and, when it exists, whether to overwrite it. It
+// lives on the heap: its form is bound to its fields.
+type envDialog struct {
+	form      *huh.Form
+	path      string
+	overwrite bool
+	confirm   bool // asking whether to overwrite path
+}
+
+type copiedMsg struct{ err error }
+
+type envWrittenMsg struct {
+	path string
+	err  error
+}
+
+// handoffShown reports whether the hand-off screen is up: credentials exist and only the
+// verification is left (or done).
+func (m Model) handoffShown() bool {
+	if m.state.Credentials == nil {
+		return false
+	}
+	if m.phase == phaseDone {
+		return true
+	}
+	return m.idx < len(m.steps) && m.steps[m.idx].ID == flows.StepVerify && m.busy()
+}
+
+// handoffKey handles the hand-off's keys; ok is false for keys it leaves to the loop.
+func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	if m.hand.dialog != nil {
+		if msg.String() == "esc" {
+			m.hand.dialog, m.hand.note = nil, ""
+			return m, nil, true
+		}
+		mm, cmd := m.updateEnvForm(msg)
+		return mm, cmd, true
+	}
+	c := *m.state.Credentials
+	switch msg.String() {
+	case "v":
+		if c.ClientSecret != "" {
+			m.hand.reveal = !m.hand.reveal
+		}
+		return m, nil, true
+	case "c":
+		if c.ClientSecret == "" {
+			m.hand.note, m.hand.noteOK = "This app has no client secret (a public client).", false
+			return m, nil, true
+		}
+		return m, copyCmd(m.stdout, c.ClientSecret, m.hand.tmux), true
+	case "w":
+		m.hand.note = ""
+		return m, m.openEnvForm(&envDialog{path: DefaultEnvFile}), true
+	}
+	return m, nil, false
+}
+
+// openEnvForm opens the dialog: the .env path, or whether to overwrite it.
+func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
+	var f huh.Field
+	if d.confirm {
+		f = huh.NewConfirm().Key("overwrite").
+			Title(fmt.Sprintf("%s already exists. Overwrite it?", d.path)).
+			Description("Its content is replaced; the file is written with mode 0600.").
+			Affirmative("Overwrite").Negative("Keep it").Value(&d.overwrite)
+	} else {
+		f = huh.NewInput().Key("path").Title("Write the credentials to").
+			Description("A .env file with PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_REGION_CODE, mode 0600.").
+			Value(&d.path).
+			Validate(func(s string) error {
+				if strings.TrimSpace(s) == "" {
+					return errors.New("a path is required")
+				}
+				return nil
+			})
+	}
+	d.form = huh.NewForm(huh.NewGroup(f)).WithShowHelp(false).WithTheme(huh.ThemeCharm())
+	m.hand.dialog = d
+	init := d.form.Init()
+	w := max(m.width-4, 20)
+	d.form.WithWidth(w)
+	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	return init
+}
+
+func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
+	d := m.hand.dialog
+	f, cmd := d.form.Update(msg)
+	if ff, ok := f.(*huh.Form); ok {
+		d.form = ff
+	}
+	if d.form.State != huh.StateCompleted {
+		return m, cmd
+	}
+	m.hand.dialog = nil
+	if d.confirm && !d.overwrite {
+		m.hand.note, m.hand.noteOK = fmt.Sprintf("Left %s as it was.", d.path), false
+		return m, nil
+	}
+	path, overwrite, c := strings.TrimSpace(d.path), d.overwrite, *m.state.Credentials
+	return m, func() tea.Msg {
+		return envWrittenMsg{path: path, err: WriteEnvFile(path, c, overwrite)}
+	}
+}
+
+func (m Model) handoffResult(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case copiedMsg:
+		if msg.err != nil {
+			m.hand.note, m.hand.noteOK = "Could not copy: "+msg.err.Error(), false
+		} else {
+			m.hand.note, m.hand.noteOK = "Copied the client secret (OSC 52: your terminal must allow clipboard access).", true
+		}
+	case envWrittenMsg:
+		switch {
+		case errors.Is(msg.err, fs.ErrExist):
+			return m, m.openEnvForm(&envDialog{path: msg.path, confirm: true})
+		case msg.err != nil:
+			m.hand.note, m.hand.noteOK = "Could not write the file: "+msg.err.Error(), false
+		default:
+			m.hand.note, m.hand.noteOK = fmt.Sprintf("Wrote %s (mode 0600). Keep it out of version control.", msg.path), true
+		}
+	}
+	return m, nil
+}
+
+// copyCmd puts text on the clipboard with an OSC 52 escape sequence written to out.
+func copyCmd(out io.Writer, text string, tmux bool) tea.Cmd {
+	return func() tea.Msg {
+		seq := osc52.New(text)
+		if tmux {
+			seq = seq.Tmux()
+		}
+		_, err := seq.WriteTo(out)
+		return copiedMsg{err: err}
+	}
+}
+
+// WriteEnvFile writes the credentials to a .env file at path with mode 0600, one
+// KEY=value line each for PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET (left
+// out for public clients) and PINGONE_REGION_CODE (left out when unknown). An existing file is
+// an error wrapping fs.ErrExist unless overwrite is true; then it is replaced by a new 0600 file
+// (written beside it and renamed over it), so the secret is never readable under the old mode.
+func WriteEnvFile(path string, c flows.Credentials, overwrite bool) error {
+	var b strings.Builder
+	line := func(k, v string) {
+		if v != "" {
+			b.WriteString(k + "=" + envQuote(v) + "\n")
+		}
+	}
+	line("PINGONE_ENVIRONMENT_ID", c.EnvironmentID)
+	line("PINGONE_CLIENT_ID", c.ClientID)
+	line("PINGONE_CLIENT_SECRET", c.ClientSecret)
+	line("PINGONE_REGION_CODE", c.Region)
+	data := []byte(b.String())
+
+	if !overwrite {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	// CreateTemp makes the file 0600; renaming it over the old one replaces the old file (and a
+	// symlink at path) instead of writing the secret into whatever it was.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pingone-setup-*.env")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// envQuote leaves plain values bare and double-quotes anything a dotenv parser could misread.
+func envQuote(v string) string {
+	plain := true
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~:/+=@", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`)
+	return `"` + r.Replace(v) + `"`
+}

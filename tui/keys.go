@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+)
+
+// keyMap is every key the wizard itself handles; the open form handles the rest.
+type keyMap struct {
+	Back     key.Binding
+	Quit     key.Binding
+	Retry    key.Binding
+	BackFail key.Binding
+	QuitFail key.Binding
+	Reveal   key.Binding
+	Hide     key.Binding
+	Copy     key.Binding
+	Write    key.Binding
+	Finish   key.Binding
+	Confirm  key.Binding
+	Cancel   key.Binding
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "previous step")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Retry:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		BackFail: key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back")),
+		QuitFail: key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Reveal:   key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "reveal secret")),
+		Hide:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "hide secret")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy secret")),
+		Write:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write .env")),
+		Finish:   key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "finish")),
+		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// bindings are the keys the help line shows now.
+func (m Model) bindings() []key.Binding {
+	k := m.keys
+	if m.hand.dialog != nil {
+		return []key.Binding{k.Confirm, k.Cancel}
+	}
+	var out []key.Binding
+	if m.handoffShown() && m.state.Credentials.ClientSecret != "" {
+		if m.hand.reveal {
+			out = append(out, k.Hide)
+		} else {
+			out = append(out, k.Reveal)
+		}
+		out = append(out, k.Copy)
+	}
+	if m.handoffShown() {
+		out = append(out, k.Write)
+	}
+	switch m.phase {
+	case phaseInput:
+		if m.form != nil {
+			out = append(out, m.form.KeyBinds()...)
+		}
+		if m.canBack() {
+			out = append(out, k.Back)
+		}
+		out = append(out, k.Quit)
+	case phaseFailed:
+		out = append(out, k.Retry)
+		if m.canBack() {
+			out = append(out, k.BackFail)
+		}
+		out = append(out, k.QuitFail)
+	case phaseDone:
+		out = append(out, k.Finish)
+	default:
+		out = append(out, k.Quit)
+	}
+	return out
+}

@@ -1,0 +1,458 @@
+// Package tui is the interactive wizard: a Bubble Tea root model that drives the steps of package
+// flows through one generic loop. Each step is skipped, prepared, asked (one fresh huh form built
+// from the step's Inputs) and run; every API call is a tea.Cmd whose Result is applied in Update.
+// The model shows the step list, the changes made, the role verdict, an API failure screen with
+// retry / back / quit, and the hand-off of the new app's credentials (secret masked until revealed).
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+// ErrInterrupted is what Result returns when the wizard was quit before it finished.
+var ErrInterrupted = errors.New("interrupted before the setup finished")
+
+// Options configure the wizard.
+type Options struct {
+	// Env is what the steps need: the API, who signed in, the region. The wizard always runs with
+	// Env.Interactive set.
+	Env flows.Env
+	// Plan prefills the answers (from flags or a plan file); it may be zero.
+	Plan flows.Plan
+	// Steps are the steps to drive; nil means flows.Steps().
+	Steps []flows.Step
+	// Stdout receives the OSC 52 clipboard sequence; nil means os.Stdout.
+	Stdout io.Writer
+}
+
+// phase is where the current step is: one enum, no boolean soup.
+type phase int
+
+const (
+	phasePreparing phase = iota // the step's Prepare is in flight
+	phaseInput                  // the step's form is open
+	phaseRunning                // the step's Run is in flight
+	phaseFailed                 // Prepare or Run failed: retry, back or quit
+	phaseDone                   // every step is done: the hand-off
+)
+
+// stepStatus is what the step list shows for a step.
+type stepStatus int
+
+const (
+	statusTodo stepStatus = iota
+	statusCurrent
+	statusDone
+	statusSkipped
+)
+
+// snapshot is an entry of the Back stack: a step with inputs and the state from before its
+// answers were applied.
+type snapshot struct {
+	idx    int
+	state  flows.State
+	status []stepStatus
+}
+
+// stepMsg carries a Prepare or Run result back to Update, tagged with the dispatch generation so
+// a stale result (after Back or a retry) is ignored.
+type stepMsg struct {
+	gen int
+	res flows.Result
+	err error
+}
+
+// Model is the wizard's root Bubble Tea model. Create it with New.
+type Model struct {
+	env    flows.Env
+	steps  []flows.Step
+	stdout io.Writer
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	state   flows.State
+	idx     int
+	phase   phase
+	retry   phase // the phase to re-run on retry (preparing or running)
+	err     error // the failure shown in phaseFailed, as a *flows.StepError
+	status  []stepStatus
+	history []snapshot
+	gen     int
+	initCmd tea.Cmd
+
+	form    *huh.Form
+	inputs  []flows.Input
+	values  []*value
+	formErr error
+
+	created []flows.Change
+	log     []string
+
+	hand handoff
+
+	spinner spinner.Model
+	help    help.Model
+	keys    keyMap
+	styles  styles
+	width   int
+	height  int
+
+	interrupted bool
+	quitting    bool
+}
+
+// New returns the wizard's model, positioned on the first step that applies.
+func New(o Options) Model {
+	steps := o.Steps
+	if steps == nil {
+		steps = flows.Steps()
+	}
+	out := o.Stdout
+	if out == nil {
+		out = os.Stdout
+	}
+	env := o.Env
+	env.Interactive = true
+	ctx, cancel := context.WithCancel(context.Background())
+	m := Model{
+		env:     env,
+		steps:   steps,
+		stdout:  out,
+		ctx:     ctx,
+		cancel:  cancel,
+		state:   flows.State{Plan: o.Plan},
+		status:  make([]stepStatus, len(steps)),
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		help:    help.New(),
+		keys:    newKeyMap(),
+		styles:  newStyles(),
+		width:   80,
+		height:  24,
+	}
+	m.hand.tmux = os.Getenv("TMUX") != ""
+	m.initCmd = m.enter(0)
+	return m
+}
+
+// Init starts the first step.
+func (m Model) Init() tea.Cmd { return m.initCmd }
+
+// Result returns the state reached and why the wizard stopped: nil when every step is done, the
+// failure (a *flows.StepError) when the admin quit from the failure screen, ErrInterrupted when
+// quit before the end.
+func (m Model) Result() (flows.State, error) {
+	switch {
+	case m.phase == phaseDone:
+		return m.state, nil
+	case m.phase == phaseFailed && !m.interrupted:
+		return m.state, m.err
+	}
+	return m.state, ErrInterrupted
+}
+
+// Created lists every change PingOne applied during this run, in order, including changes whose
+// step was later undone with Back (what was written stays written).
+func (m Model) Created() []flows.Change { return slices.Clone(m.created) }
+
+// Interrupted reports whether the admin pressed Ctrl-C before the setup finished.
+func (m Model) Interrupted() bool { return m.interrupted }
+
+// Update applies a message: keys, window sizes, step results, spinner ticks.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		return m, m.resizeForms()
+	case tea.KeyMsg:
+		if msg.String() == "ctrl+c" {
+			m.interrupted = m.phase != phaseDone
+			return m.quit()
+		}
+		return m.handleKey(msg)
+	case stepMsg:
+		if msg.gen != m.gen || (m.phase != phasePreparing && m.phase != phaseRunning) {
+			return m, nil
+		}
+		return m.stepDone(msg)
+	case spinner.TickMsg:
+		if !m.busy() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case copiedMsg, envWrittenMsg:
+		return m.handoffResult(msg)
+	}
+	// Anything else (focus, blink, huh's own navigation messages) belongs to the open form.
+	return m.updateForms(msg)
+}
+
+func (m Model) busy() bool { return m.phase == phasePreparing || m.phase == phaseRunning }
+
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.quitting = true
+	m.cancel()
+	return m, tea.Quit
+}
+
+func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.handoffShown() {
+		if mm, cmd, ok := m.handoffKey(msg); ok {
+			return mm, cmd
+		}
+	}
+	switch m.phase {
+	case phaseInput:
+		return m.inputKey(msg)
+	case phaseFailed:
+		switch msg.String() {
+		case "r":
+			return m.retryStep()
+		case "b", "esc":
+			if m.canBack() {
+				return m.back()
+			}
+		case "q":
+			return m.quit()
+		}
+	case phaseDone:
+		switch msg.String() {
+		case "enter", "q", "esc":
+			return m.quit()
+		}
+	}
+	return m, nil
+}
+
+// --- the loop --------------------------------------------------------------------------------
+
+// enter starts step i, or the first step after it that applies.
+func (m *Model) enter(i int) tea.Cmd {
+	for ; i < len(m.steps); i++ {
+		st := m.steps[i]
+		if st.Interactive && !m.env.Interactive {
+			m.status[i] = statusSkipped
+			continue
+		}
+		if st.Skip != nil && st.Skip(&m.state) {
+			m.status[i] = statusSkipped
+			continue
+		}
+		break
+	}
+	m.idx = i
+	if i >= len(m.steps) {
+		m.phase = phaseDone
+		return nil
+	}
+	m.status[i] = statusCurrent
+	if m.steps[i].Prepare != nil {
+		return m.dispatch(phasePreparing, m.steps[i].Prepare)
+	}
+	return m.ask()
+}
+
+// ask opens the step's form, or runs the step when it has no questions.
+func (m *Model) ask() tea.Cmd {
+	st := m.steps[m.idx]
+	if st.Inputs != nil {
+		if ins := st.Inputs(&m.state); len(ins) > 0 {
+			m.history = append(m.history, snapshot{idx: m.idx, state: m.state, status: slices.Clone(m.status)})
+			m.formErr = nil
+			return m.openForm(ins, nil)
+		}
+	}
+	return m.run()
+}
+
+// run starts the step's Run, or finishes the step when it has none.
+func (m *Model) run() tea.Cmd {
+	if run := m.steps[m.idx].Run; run != nil {
+		return m.dispatch(phaseRunning, run)
+	}
+	return m.finish()
+}
+
+func (m *Model) finish() tea.Cmd {
+	m.status[m.idx] = statusDone
+	return m.enter(m.idx + 1)
+}
+
+// dispatch runs a Prepare or Run as a command on copies of the state and environment.
+func (m *Model) dispatch(p phase, fn func(context.Context, flows.Env, flows.State) (flows.Result, error)) tea.Cmd {
+	m.phase = p
+	m.form = nil
+	m.gen++
+	gen, ctx, env, s := m.gen, m.ctx, m.env, m.state
+	call := func() tea.Msg {
+		res, err := fn(ctx, env, s)
+		return stepMsg{gen: gen, res: res, err: err}
+	}
+	return tea.Batch(call, m.spinner.Tick)
+}
+
+func (m Model) stepDone(msg stepMsg) (tea.Model, tea.Cmd) {
+	if msg.err != nil {
+		m.retry = m.phase
+		m.phase = phaseFailed
+		m.err = &flows.StepError{Step: m.steps[m.idx].Title, Err: msg.err}
+		return m, nil
+	}
+	m.apply(msg.res)
+	if m.phase == phasePreparing {
+		return m, m.ask()
+	}
+	return m, m.finish()
+}
+
+// apply applies a Result to the state and records what it changed.
+func (m *Model) apply(res flows.Result) {
+	if res == nil {
+		return
+	}
+	before := len(m.state.Changes)
+	report := m.state.Report
+	res(&m.state)
+	if len(m.state.Changes) > before {
+		fresh := m.state.Changes[before:]
+		for _, c := range fresh {
+			if c.Applied && c.Action != flows.Unchanged {
+				m.created = append(m.created, c)
+			}
+		}
+		m.logLine(changeLines(fresh)...)
+	}
+	if r := m.state.Report; r != nil && r != report {
+		m.logLine(reportLine(*r))
+	}
+}
+
+// logLine adds lines to the log, skipping a repeat of the last one.
+func (m *Model) logLine(lines ...string) {
+	for _, l := range lines {
+		if n := len(m.log); n > 0 && m.log[n-1] == l {
+			continue
+		}
+		m.log = append(m.log, l)
+	}
+}
+
+func (m Model) retryStep() (tea.Model, tea.Cmd) {
+	st := m.steps[m.idx]
+	m.err = nil
+	if m.retry == phasePreparing {
+		return m, m.dispatch(phasePreparing, st.Prepare)
+	}
+	return m, m.dispatch(phaseRunning, st.Run)
+}
+
+// canBack reports whether there is an earlier step with inputs to go back to.
+func (m Model) canBack() bool {
+	if m.phase == phaseInput {
+		return len(m.history) > 1
+	}
+	return len(m.history) > 0 && (m.phase == phaseFailed)
+}
+
+// back returns to the previous step that had inputs, restoring the state from before its answers.
+func (m Model) back() (tea.Model, tea.Cmd) {
+	if !m.canBack() {
+		return m, nil
+	}
+	if m.phase == phaseInput {
+		m.history = m.history[:len(m.history)-1]
+	}
+	snap := m.history[len(m.history)-1]
+	m.state = rewind(m.state, snap.state)
+	m.idx = snap.idx
+	m.status = slices.Clone(snap.status)
+	m.status[m.idx] = statusCurrent
+	m.gen++ // nothing in flight may land on the restored state
+	m.err, m.formErr = nil, nil
+	return m, m.openForm(m.steps[m.idx].Inputs(&m.state), nil)
+}
+
+// rewind restores a snapshot, keeping what is now true on the live tenant: an app this run
+// created or adopted after the snapshot is taken as the existing app of the plan's name, so
+// running the create step again adopts it instead of creating a second one.
+func rewind(current, snap flows.State) flows.State {
+	if snap.App == nil && current.App != nil && current.App.ID != "" {
+		snap.SameName = []pingone.Application{*current.App}
+		snap.Adopt = true
+	}
+	return snap
+}
+
+// --- forms -----------------------------------------------------------------------------------
+
+func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.form == nil {
+		return m, nil
+	}
+	switch msg.String() {
+	case "esc":
+		if !m.filtering() {
+			return m.back()
+		}
+	case "shift+tab":
+		if m.focusedIndex() == 0 {
+			return m.back()
+		}
+	}
+	return m.updateForms(msg)
+}
+
+// updateForms hands a message to whichever form is open and acts on its completion.
+func (m Model) updateForms(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.hand.dialog != nil {
+		return m.updateEnvForm(msg)
+	}
+	if m.phase != phaseInput || m.form == nil {
+		return m, nil
+	}
+	f, cmd := m.form.Update(msg)
+	if ff, ok := f.(*huh.Form); ok {
+		m.form = ff
+	}
+	if m.form.State == huh.StateCompleted {
+		return m, m.submit()
+	}
+	return m, cmd
+}
+
+// submit applies every answer with Set, in order, on a copy of the state. A Set error reopens
+// the step with the answers kept and the error shown.
+func (m *Model) submit() tea.Cmd {
+	s := m.state
+	for i, in := range m.inputs {
+		if in.Set == nil {
+			continue
+		}
+		if err := in.Set(&s, m.values[i].answer(in.Kind)); err != nil {
+			if in.Title != "" && len(m.inputs) > 1 {
+				err = fmt.Errorf("%s: %w", in.Title, err)
+			}
+			m.formErr = err
+			return m.openForm(m.inputs, m.values)
+		}
+	}
+	m.state = s
+	m.formErr = nil
+	m.form = nil
+	return m.run()
+}

@@ -1,0 +1,578 @@
+package tui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
+)
+
+func TestTheWizardPreparesThenAsksThenRunsEachStep(t *testing.T) {
+	api := newFakeAPI()
+	m := New(Options{Env: flows.Env{API: api, Identity: identity()}})
+	if m.phase != phasePreparing || m.steps[m.idx].ID != flows.StepEnvironment {
+		t.Fatalf("a new wizard should be preparing the environment step, is at %s phase %d", m.steps[m.idx].ID, m.phase)
+	}
+	if api.count("ListEnvironments") != 0 {
+		t.Fatal("New must not call the API: calls belong in commands")
+	}
+
+	h := newHarness(t)
+	if h.step() != flows.StepEnvironment || h.m.phase != phaseInput {
+		t.Fatalf("after Prepare the environment question should be open, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.wantScreen("Target environment", "Production (PRODUCTION, NA)", "Sandbox")
+	h.key("enter") // Production
+	h.key("enter") // stackone
+	if h.step() != flows.StepApplication || h.m.phase != phaseInput {
+		t.Fatalf("after the environment step ran, the app name should be asked; at %s phase %d", h.step(), h.m.phase)
+	}
+	if h.m.state.Target.ID != prodEnvID || h.m.state.Plan.Preset != "stackone" {
+		t.Errorf("the answers were not applied: target %q preset %q", h.m.state.Target.ID, h.m.state.Plan.Preset)
+	}
+	if h.m.status[0] != statusDone || h.m.status[1] != statusCurrent {
+		t.Errorf("the step list should show the first step done and the second current: %v", h.m.status)
+	}
+	h.wantScreen("✓ Choose environment", "› Name the Worker app", "StackOne Integration", "environment Production")
+}
+
+func TestTheWholeStackOneSetupReachesTheHandOffWithTheSecretMasked(t *testing.T) {
+	h := newHarness(t)
+	h.toDone()
+	st, err := h.m.Result()
+	if err != nil {
+		t.Fatalf("Result() error = %v", err)
+	}
+	if st.Credentials == nil || st.Credentials.ClientSecret != secret {
+		t.Fatalf("the hand-off should hold the secret read from PingOne, got %v", st.Credentials)
+	}
+	if st.Verified == nil || !st.Verified.OK {
+		t.Errorf("verification should pass after the role fix: %+v", st.Verified)
+	}
+	if got := h.api.count("CreateApplication"); got != 1 {
+		t.Errorf("CreateApplication called %d times, want 1", got)
+	}
+	h.wantScreen("Your Worker app is ready", prodEnvID, st.Credentials.ClientID, mask, "✓ jdoe holds roles")
+	if strings.Contains(h.screen(), secret) {
+		t.Fatal("the secret is on screen before v was pressed")
+	}
+	var objects []string
+	for _, c := range h.m.Created() {
+		objects = append(objects, c.Object)
+	}
+	if !strings.Contains(strings.Join(objects, "\n"), `application "StackOne Integration"`) || !strings.Contains(strings.Join(objects, "\n"), "user jdoe") {
+		t.Errorf("Created() should list the app and the role assignment, got %v", objects)
+	}
+}
+
+func TestVRevealsTheSecretAndHidesItAgain(t *testing.T) {
+	h := newHarness(t)
+	h.toDone()
+	h.key("v")
+	if !strings.Contains(h.screen(), secret) {
+		t.Fatalf("v should reveal the secret:\n%s", h.screen())
+	}
+	h.key("v")
+	if strings.Contains(h.screen(), secret) {
+		t.Fatal("a second v should hide the secret again")
+	}
+	h.key("v")
+	h.key("enter")
+	if !h.quit {
+		t.Fatal("enter on the hand-off should finish")
+	}
+	if v := h.m.View(); strings.Contains(v, secret) {
+		t.Errorf("the last frame left on the terminal shows the secret: %q", v)
+	}
+	if _, err := h.m.Result(); err != nil || h.m.Interrupted() {
+		t.Errorf("a finished wizard should report no error and no interruption, got %v, %v", err, h.m.Interrupted())
+	}
+}
+
+func TestCCopiesTheSecretWithOSC52(t *testing.T) {
+	h := newHarness(t)
+	h.toDone()
+	h.key("c")
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(secret)) + "\a"
+	if h.out.String() != want {
+		t.Errorf("stdout = %q, want the OSC 52 sequence %q", h.out.String(), want)
+	}
+	h.wantScreen("Copied the client secret")
+	if strings.Contains(h.screen(), secret) {
+		t.Error("copying must not reveal the secret")
+	}
+}
+
+func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
+	h := newHarness(t)
+	h.key("enter") // Production
+	h.key("enter") // stackone
+	if h.step() != flows.StepApplication {
+		t.Fatalf("at %s, want the application step", h.step())
+	}
+	h.typeText("Renamed App")
+	h.key("enter") // name
+	h.key("enter") // description → lookup → review
+	if h.step() != flows.StepReview {
+		t.Fatalf("at %s, want the review step", h.step())
+	}
+	if h.m.state.Plan.Application.Name != "Renamed App" {
+		t.Fatalf("name not applied: %q", h.m.state.Plan.Application.Name)
+	}
+
+	h.key("esc")
+	if h.step() != flows.StepApplication || h.m.phase != phaseInput {
+		t.Fatalf("esc should go back to the application step, at %s phase %d", h.step(), h.m.phase)
+	}
+	if got := h.m.state.Plan.Application.Name; got != "StackOne Integration" {
+		t.Errorf("going back should restore the state from before the step: name %q", got)
+	}
+	if h.m.status[2] != statusTodo {
+		t.Errorf("steps after the one gone back to should be to do again, adopt is %v", h.m.status[2])
+	}
+	h.wantScreen("› Name the Worker app", "StackOne Integration")
+
+	h.key("shift+tab") // at the form's first field: back once more
+	if h.step() != flows.StepEnvironment {
+		t.Fatalf("shift+tab on the first field should go back to the environment step, at %s", h.step())
+	}
+	if h.m.state.Plan.Preset != "" {
+		t.Errorf("the preset answer should be undone, got %q", h.m.state.Plan.Preset)
+	}
+	h.key("esc") // nothing before the first step
+	if h.step() != flows.StepEnvironment || h.m.phase != phaseInput {
+		t.Errorf("esc on the first step should stay there, at %s phase %d", h.step(), h.m.phase)
+	}
+}
+
+func TestGoingBackAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *testing.T) {
+	h := newHarness(t)
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	if h.api.count("CreateApplication") != 1 {
+		t.Fatal("the app should have been created once")
+	}
+	h.key("esc") // back to "Who will sign in"
+	if h.step() != flows.StepSignInUser {
+		t.Fatalf("at %s, want the sign-in user step", h.step())
+	}
+	if h.m.state.App != nil {
+		t.Error("the restored state should be from before the app was created")
+	}
+	h.toDone()
+	if got := h.api.count("CreateApplication"); got != 1 {
+		t.Errorf("CreateApplication called %d times after going back, want 1 (adopt the created app)", got)
+	}
+	if len(h.api.apps) != 1 {
+		t.Errorf("the tenant holds %d apps, want 1", len(h.api.apps))
+	}
+	st, _ := h.m.Result()
+	if st.Credentials == nil || st.Credentials.ClientID != "aaaaaaaa-aaaa-4aaa-8aaa-000000000001" {
+		t.Errorf("the hand-off should be for the first app, got %v", st.Credentials)
+	}
+}
+
+func TestASetErrorKeepsTheStepOpenWithTheErrorShown(t *testing.T) {
+	var ran bool
+	steps := []flows.Step{{
+		ID: "pick", Title: "Pick a colour",
+		Inputs: func(s *flows.State) []flows.Input {
+			return []flows.Input{{
+				Key: "colour", Title: "Colour", Kind: flows.Select,
+				Options: []flows.Option{{Label: "red", Value: "red"}, {Label: "blue", Value: "blue"}},
+				Get:     func(s *flows.State) string { return s.Plan.Preset },
+				Set: func(s *flows.State, v string) error {
+					if v == "red" {
+						return errors.New("red is sold out")
+					}
+					s.Plan.Preset = v
+					return nil
+				},
+			}}
+		},
+		Run: func(context.Context, flows.Env, flows.State) (flows.Result, error) { ran = true; return nil, nil },
+	}}
+	h := newHarness(t, func(o *Options) { o.Steps = steps })
+	h.key("enter") // red
+	if h.m.phase != phaseInput || h.step() != "pick" || ran {
+		t.Fatalf("a Set error should keep the step open, at %s phase %d ran %v", h.step(), h.m.phase, ran)
+	}
+	if h.m.state.Plan.Preset != "" {
+		t.Errorf("a failed Set must not change the state, preset %q", h.m.state.Plan.Preset)
+	}
+	h.wantScreen("✗ red is sold out")
+	h.key("down")
+	h.key("enter") // blue
+	if h.m.phase != phaseDone || !ran || h.m.state.Plan.Preset != "blue" {
+		t.Errorf("a valid answer should run the step: phase %d ran %v preset %q", h.m.phase, ran, h.m.state.Plan.Preset)
+	}
+}
+
+func TestDecliningToAdoptAnExistingAppKeepsTheQuestionOpen(t *testing.T) {
+	h := newHarness(t)
+	existing := pingone.Application{ID: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", Name: "StackOne Integration", Environment: &pingone.Ref{ID: prodEnvID}}
+	h.api.apps[existing.ID] = existing
+	h.enterUntil(flows.StepAdopt, phaseInput)
+	h.wantScreen("already exists", "bbbbbbbb-bbbb")
+	h.key("n")
+	h.key("enter")
+	if h.step() != flows.StepAdopt || h.m.phase != phaseInput {
+		t.Fatalf("No should keep the adopt step open, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.wantScreen("choose another name")
+}
+
+func TestTheFailureScreenShowsPingOnesErrorIDDetailsAndFix(t *testing.T) {
+	h := newHarness(t)
+	h.api.failNext("CreateApplication", &pingone.Error{
+		Status: 400, Code: pingone.CodeInvalidData, ID: "0d4ab9a4-6b52-4e8a-9a3e-2f2ad1f0e7c1",
+		Message: "Validation Error : [redirectUris must be a valid URI]",
+		Method:  "POST", Path: "/v1/environments/" + prodEnvID + "/applications",
+		Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris", Message: "must be a valid URI"}},
+	})
+	h.enterUntil(flows.StepCreate, phaseFailed)
+	h.wantScreen(
+		"✗ Create the Worker app",
+		"PingOne rejected the request as invalid",
+		"redirectUris: must be a valid URI",
+		"0d4ab9a4-6b52-4e8a-9a3e-2f2ad1f0e7c1",
+		"Fix:",
+		"r retry", "b back", "q quit",
+	)
+	st, err := h.m.Result()
+	var se *flows.StepError
+	if !errors.As(err, &se) || se.Step != "Create the Worker app" || st.App != nil {
+		t.Errorf("Result() on the failure screen = %v, want the step's error", err)
+	}
+
+	h.key("r")
+	if h.m.phase == phaseFailed {
+		t.Fatalf("retry should re-run the step:\n%s", h.screen())
+	}
+	if h.api.count("CreateApplication") != 2 || h.step() == flows.StepCreate {
+		t.Errorf("retry should call CreateApplication again and move on; calls %d, at %s", h.api.count("CreateApplication"), h.step())
+	}
+}
+
+func TestBFromTheFailureScreenGoesBackToTheLastQuestion(t *testing.T) {
+	h := newHarness(t)
+	h.api.failNext("ListApplications", &pingone.Error{Status: 403, Code: pingone.CodeAccessFailed, ID: "forbidden-1", Message: "You do not have access to this resource."})
+	h.key("enter")
+	h.key("enter")
+	h.key("enter")
+	h.key("enter") // name, description → lookup fails
+	if h.m.phase != phaseFailed || h.step() != flows.StepApplication {
+		t.Fatalf("the lookup should have failed, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.wantScreen("PingOne refused", "forbidden-1", "list applications")
+	h.key("b")
+	if h.m.phase != phaseInput || h.step() != flows.StepApplication {
+		t.Fatalf("b should reopen the step's questions, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.key("enter")
+	h.key("enter")
+	if h.step() != flows.StepReview {
+		t.Errorf("answering again should move on, at %s", h.step())
+	}
+}
+
+func TestAFailedPrepareOffersRetryButNoBackOnTheFirstStep(t *testing.T) {
+	api := newFakeAPI()
+	api.failNext("ListRoles", &pingone.Error{Status: 503, Message: "Service Unavailable"})
+	h := &harness{t: t, api: api, out: nil}
+	h.m = New(Options{Env: flows.Env{API: api, Identity: identity()}})
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(h.m.Init())
+	if h.m.phase != phaseFailed {
+		t.Fatalf("phase %d, want failed", h.m.phase)
+	}
+	h.wantScreen("PingOne had a problem of its own", "r retry")
+	if strings.Contains(h.screen(), "b back") {
+		t.Error("there is no earlier step to go back to")
+	}
+	h.key("r")
+	if h.m.phase != phaseInput || h.step() != flows.StepEnvironment {
+		t.Errorf("retry should re-run Prepare and open the question, at %s phase %d", h.step(), h.m.phase)
+	}
+}
+
+func TestCtrlCQuitsAndRecordsTheInterruptionAndWhatWasCreated(t *testing.T) {
+	h := newHarness(t)
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	h.key("ctrl+c")
+	if !h.quit || !h.m.Interrupted() {
+		t.Fatalf("ctrl+c should quit and record the interruption (quit %v, interrupted %v)", h.quit, h.m.Interrupted())
+	}
+	if _, err := h.m.Result(); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("Result() error = %v, want ErrInterrupted", err)
+	}
+	created := h.m.Created()
+	if len(created) == 0 || created[0].Action != flows.Created || !strings.Contains(created[0].Object, "StackOne Integration") {
+		t.Errorf("Created() should start with the app, got %v", created)
+	}
+	if h.m.ctx.Err() == nil {
+		t.Error("quitting should cancel the context of calls in flight")
+	}
+}
+
+func TestResultsOfAnAbandonedCallAreIgnored(t *testing.T) {
+	h := newHarness(t)
+	stale := stepMsg{gen: h.m.gen - 1, err: errors.New("late failure")}
+	h.send(stale)
+	if h.m.phase != phaseInput {
+		t.Errorf("a stale result should be ignored, phase %d", h.m.phase)
+	}
+}
+
+func TestAWarningIsShownUnderTheFieldWithoutBlocking(t *testing.T) {
+	steps := []flows.Step{{
+		ID: "uri", Title: "Callback",
+		Inputs: func(s *flows.State) []flows.Input {
+			return []flows.Input{{
+				Key: "uri", Title: "Redirect URI", Kind: flows.Text,
+				Get: func(s *flows.State) string { return "https://example.com/cb/" },
+				Warn: func(v string) string {
+					w, _ := flows.ValidateRedirectURI(v)
+					return w
+				},
+				Set: func(s *flows.State, v string) error { s.Plan.SignInUser = v; return nil },
+			}}
+		},
+	}}
+	h := newHarness(t, func(o *Options) { o.Steps = steps })
+	h.wantScreen("⚠", "ends in a slash")
+	h.typeText("https://example.com/cb")
+	if strings.Contains(h.screen(), "ends in a slash") {
+		t.Error("the warning should go once the answer is fixed")
+	}
+	h.key("enter")
+	if h.m.phase != phaseDone || h.m.state.Plan.SignInUser != "https://example.com/cb" {
+		t.Errorf("phase %d, answer %q", h.m.phase, h.m.state.Plan.SignInUser)
+	}
+}
+
+func TestInlineValidationKeepsTheFormOnTheField(t *testing.T) {
+	h := newHarness(t)
+	h.key("enter")
+	h.key("enter")
+	h.typeText("  ")
+	h.key("enter")
+	if h.step() != flows.StepApplication || h.focusedKey() != "name" {
+		t.Fatalf("an invalid name should keep the name field, at %s field %s", h.step(), h.focusedKey())
+	}
+	h.wantScreen("a name is required")
+}
+
+func (h *harness) focusedKey() string {
+	if i := h.m.focusedIndex(); i >= 0 {
+		return h.m.inputs[i].Key
+	}
+	return ""
+}
+
+func TestTheScreenFollowsTheWindowSize(t *testing.T) {
+	h := newHarness(t)
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	s := h.screen()
+	lines := strings.Split(s, "\n")
+	if len(lines) > 20 {
+		t.Errorf("%d lines on a 20-line terminal", len(lines))
+	}
+	for _, l := range lines {
+		if w := len([]rune(l)); w > 60 {
+			t.Errorf("line wider than 60 columns (%d): %q", w, l)
+		}
+	}
+	h.wantScreen("Step 1 of", "Target environment")
+	if strings.Contains(s, "· Name the Worker app") {
+		t.Error("a narrow terminal should show the progress line, not the step list")
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.wantScreen("· Name the Worker app")
+}
+
+func TestWriteEnvFileWritesMode0600AndRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".env")
+	c := flows.Credentials{EnvironmentID: prodEnvID, ClientID: "client-1", ClientSecret: secret, Region: "EU"}
+	if err := WriteEnvFile(path, c, false); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	got, _ := os.ReadFile(path)
+	want := fmt.Sprintf("PINGONE_ENVIRONMENT_ID=%s\nPINGONE_CLIENT_ID=client-1\nPINGONE_CLIENT_SECRET=%s\nPINGONE_REGION_CODE=EU\n", prodEnvID, secret)
+	if string(got) != want {
+		t.Errorf("content:\n%s\nwant:\n%s", got, want)
+	}
+
+	c2 := c
+	c2.ClientSecret = "another"
+	if err := WriteEnvFile(path, c2, false); !errors.Is(err, os.ErrExist) {
+		t.Errorf("writing over an existing file without overwrite: err = %v, want ErrExist", err)
+	}
+	if now, _ := os.ReadFile(path); string(now) != want {
+		t.Error("a refused write changed the file")
+	}
+
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteEnvFile(path, c2, true); err != nil {
+		t.Fatal(err)
+	}
+	fi, _ = os.Stat(path)
+	now, _ := os.ReadFile(path)
+	if fi.Mode().Perm() != 0o600 || !strings.Contains(string(now), "PINGONE_CLIENT_SECRET=another\n") {
+		t.Errorf("overwrite: mode %v content %q", fi.Mode().Perm(), now)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".pingone-setup-*")); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestWriteEnvFileLeavesOutWhatAPublicClientLacksAndQuotesOddValues(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cli.env")
+	if err := WriteEnvFile(path, flows.Credentials{EnvironmentID: "e 1", ClientID: `c"1`}, false); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	if want := "PINGONE_ENVIRONMENT_ID=\"e 1\"\nPINGONE_CLIENT_ID=\"c\\\"1\"\n"; string(got) != want {
+		t.Errorf("content %q, want %q", got, want)
+	}
+}
+
+func TestWOnTheHandOffWritesTheEnvFileAndAsksBeforeOverwriting(t *testing.T) {
+	t.Chdir(t.TempDir())
+	path := "creds.env"
+	h := newHarness(t)
+	h.toDone()
+
+	h.key("w")
+	h.wantScreen("Write the credentials to", "./.env")
+	h.typeText(path)
+	h.key("enter")
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the .env file should exist with mode 0600: %v %v", fi, err)
+	}
+	h.wantScreen("Wrote " + path)
+	first, _ := os.ReadFile(path)
+	if !strings.Contains(string(first), "PINGONE_CLIENT_SECRET="+secret) {
+		t.Errorf("the file lacks the secret: %q", first)
+	}
+
+	if err := os.WriteFile(path, []byte("KEEP=me\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.key("w")
+	h.typeText(path)
+	h.key("enter")
+	h.wantScreen("already exists. Overwrite it?")
+	h.key("enter") // the default is No
+	if now, _ := os.ReadFile(path); string(now) != "KEEP=me\n" {
+		t.Fatalf("the file was overwritten without confirmation: %q", now)
+	}
+	h.wantScreen("Left " + path + " as it was")
+
+	h.key("w")
+	h.typeText(path)
+	h.key("enter")
+	h.key("y") // accepts at once
+	if now, _ := os.ReadFile(path); !strings.Contains(string(now), "PINGONE_CLIENT_ID=") {
+		t.Errorf("confirmed overwrite did not write: %q", now)
+	}
+	if strings.Contains(h.screen(), secret) {
+		t.Error("writing the file must not reveal the secret")
+	}
+	if h.quit {
+		t.Error("keys typed into the dialog must not finish the wizard")
+	}
+}
+
+func TestTheSecretNeverReachesTheLogOrTheFailureScreen(t *testing.T) {
+	h := newHarness(t)
+	h.api.failNext("ListUserRoleAssignments", &pingone.Error{Status: 500, ID: "boom"})
+	h.enterUntil(flows.StepRoles, phaseFailed)
+	h.key("r")
+	h.toDone()
+	for _, l := range h.m.log {
+		if strings.Contains(l, secret) {
+			t.Errorf("log line holds the secret: %q", l)
+		}
+	}
+}
+
+func TestADryRunEndsWithWhatWouldChangeAndNoCredentials(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.Env.DryRun = true })
+	h.toDone()
+	if h.api.count("CreateApplication") != 0 || h.api.count("CreateUserRoleAssignment") != 0 {
+		t.Fatal("a dry run wrote to PingOne")
+	}
+	h.wantScreen("dry run", "Dry run finished: nothing was changed", "~ would be created application")
+	if len(h.m.Created()) != 0 {
+		t.Errorf("Created() = %v, want nothing in a dry run", h.m.Created())
+	}
+}
+
+func TestTheSpinnerSaysWhatTheStepIsDoing(t *testing.T) {
+	m := New(Options{Env: flows.Env{API: newFakeAPI(), Identity: identity()}})
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "Reading from PingOne…") {
+		t.Errorf("while Prepare runs the screen should say so:\n%s", v)
+	}
+	h := newHarness(t)
+	h.key("enter")
+	// The last answer dispatches the step's Run; do not run it, look at the screen meanwhile.
+	next, cmd := h.m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	h.m = next.(Model)
+	for h.m.phase == phaseInput && cmd != nil {
+		msg := cmd()
+		if cmds, ok := asCmds(msg); ok && len(cmds) > 0 {
+			cmd = cmds[0]
+			continue
+		}
+		next, cmd = h.m.Update(msg)
+		h.m = next.(Model)
+	}
+	if h.m.phase != phaseRunning {
+		t.Fatalf("phase %d, want running", h.m.phase)
+	}
+	h.wantScreen("Choosing the environment…", "ctrl+c quit")
+}
+
+func TestThePlanFromFlagsPrefillsTheAnswers(t *testing.T) {
+	plan := flows.Plan{Preset: "stackone", EnvironmentID: sandEnvID, Application: flows.AppSpec{Name: "From Flags"}}
+	h := newHarness(t, func(o *Options) { o.Plan = plan })
+	h.key("enter")
+	h.key("enter")
+	if h.m.state.Target.ID != sandEnvID {
+		t.Errorf("the environment from the plan should be preselected, got %s", h.m.state.Target.ID)
+	}
+	if h.step() != flows.StepApplication {
+		t.Fatalf("at %s", h.step())
+	}
+	h.wantScreen("From Flags")
+}
+
+func TestWithoutColourTheScreenIsPlainText(t *testing.T) {
+	h := newHarness(t)
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	if v := h.m.View(); v != ansi.Strip(v) {
+		t.Errorf("with the ASCII profile (NO_COLOR) the view should carry no escape sequences:\n%q", v)
+	}
+	h.wantScreen("✗ Read users")
+}

@@ -1,0 +1,538 @@
+package tui
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pingone-setup/pingone-setup/flows"
+)
+
+// Layout: a header line, the step list beside the panel, a short log of changes, the help line.
+const (
+	listWidth   = 28 // the step list column, gap included
+	logLines    = 3
+	sideBySideW = 72           // narrower terminals show the step list as one line
+	chrome      = 4 + logLines // header and blank line, blank line and help, the log
+	mask        = "••••••••••••"
+)
+
+// doingLabels say what a step does while it is in flight; titles are imperative.
+var doingLabels = map[string]string{
+	flows.StepEnvironment: "Choosing the environment",
+	flows.StepApplication: "Looking for an app of that name",
+	flows.StepSignInUser:  "Finding the user who will sign in",
+	flows.StepCreate:      "Creating the Worker app",
+	flows.StepEnable:      "Enabling it",
+	flows.StepOIDC:        "Applying the OIDC and refresh settings",
+	flows.StepScopes:      "Granting the scopes",
+	flows.StepAccess:      "Restricting access to admins",
+	flows.StepRoles:       "Checking roles",
+	flows.StepAssign:      "Assigning roles",
+	flows.StepHandoff:     "Reading the credentials",
+	flows.StepVerify:      "Verifying",
+}
+
+func (m Model) sideBySide() bool { return m.width >= sideBySideW }
+
+// wide reports whether the current screen takes the full width: on narrow terminals, for the
+// hand-off, and for the role verdict, whose lines need it.
+func (m Model) wide() bool {
+	if !m.sideBySide() || m.handoffShown() {
+		return true
+	}
+	if m.phase != phaseInput {
+		return false
+	}
+	if m.idx < len(m.steps) && m.steps[m.idx].ID == flows.StepRoleFix && m.state.Report != nil {
+		return true
+	}
+	// Options that would wrap beside the list (environment names with their IDs) get the width.
+	side := m.width - listWidth - 1
+	for _, in := range m.inputs {
+		for _, o := range in.Options {
+			if ansi.StringWidth(o.Label)+6 > side {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// panelSize is the room the current step's panel has.
+func (m Model) panelSize() (w, h int) {
+	if m.wide() {
+		return max(m.width-2, 20), max(m.height-6, 3)
+	}
+	return max(m.width-listWidth-1, 20), max(m.height-chrome-2, 3)
+}
+
+// View renders the screen: the step list beside the current step's panel and a short log of
+// changes; when the panel needs more room than that (the role verdict, the hand-off) it takes
+// the full width. The client secret appears only while revealed, and never in the last frame
+// left on the terminal when the wizard quits.
+func (m Model) View() string {
+	if m.quitting {
+		return m.finalView()
+	}
+	help := m.help.ShortHelpView(m.bindings())
+	if m.handoffShown() {
+		return m.layout(m.handoffView(m.width-2), "", help)
+	}
+	if m.phase == phaseDone {
+		return m.layout(m.doneView(m.width-2), "", help)
+	}
+	if !m.wide() {
+		pw, _ := m.panelSize()
+		title, pre, main := m.panel(pw)
+		panel := joinLines(title, pre, main)
+		if bodyH := m.height - chrome; lipgloss.Height(panel) <= bodyH {
+			list := lipgloss.NewStyle().Width(listWidth).Render(m.stepList())
+			body := lipgloss.JoinHorizontal(lipgloss.Top, list, lipgloss.NewStyle().MaxWidth(pw).Render(panel))
+			return m.layout(body, m.logView(), help)
+		}
+	}
+	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it,
+	// the part before its form cut to fit.
+	w := m.width - 2
+	title, pre, main := m.panel(w)
+	title = m.styles.Faint.Render(m.progressLine()+"  ·  ") + title
+	room := m.height - 4 - lipgloss.Height(title) - lipgloss.Height(main)
+	if pre != "" && lipgloss.Height(pre) > room {
+		pre = clip(pre, max(room-1, 0)) + "\n" + m.styles.Faint.Render("…")
+		if room <= 0 {
+			pre = ""
+		}
+	}
+	return m.layout(joinLines(title, pre, main), "", help)
+}
+
+// layout stacks the header, the body (padded or cut to the room left), the log and the help.
+func (m Model) layout(body, log, help string) string {
+	bodyH := m.height - 4
+	if log != "" {
+		bodyH -= logLines
+	}
+	bodyH = max(bodyH, 1)
+	body = clip(body, bodyH)
+	var b strings.Builder
+	b.WriteString(m.header())
+	b.WriteString("\n\n")
+	b.WriteString(body)
+	b.WriteString(strings.Repeat("\n", bodyH-lipgloss.Height(body)))
+	if log != "" {
+		b.WriteString("\n" + log)
+	}
+	b.WriteString("\n\n")
+	b.WriteString(help)
+	return b.String()
+}
+
+func joinLines(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// finalView is what stays on the terminal after quitting: the outcome, never the secret.
+func (m Model) finalView() string {
+	s := m.styles
+	switch {
+	case m.phase == phaseDone && m.state.Credentials != nil:
+		c := m.state.Credentials
+		return fmt.Sprintf("%s Environment %s, client ID %s (secret not shown).\n", s.OK.Render("✓"), c.EnvironmentID, c.ClientID)
+	case m.phase == phaseDone && m.env.DryRun:
+		return s.OK.Render("✓") + " Dry run finished: nothing was changed.\n"
+	case m.phase == phaseDone:
+		return s.OK.Render("✓") + " Setup finished.\n"
+	}
+	return ""
+}
+
+func (m Model) header() string {
+	s := m.styles
+	who := m.env.Identity.Username
+	if who == "" {
+		who = m.env.Identity.ClientID
+	}
+	parts := []string{s.Brand.Render("pingone-setup")}
+	if who != "" {
+		parts = append(parts, s.Faint.Render("signed in as ")+who)
+	}
+	if t := m.state.Target; t.Name != "" {
+		parts = append(parts, s.Faint.Render("environment ")+t.Name)
+	}
+	if m.env.DryRun {
+		parts = append(parts, s.Warn.Render("dry run"))
+	}
+	return ansi.Truncate(strings.Join(parts, s.Faint.Render("  ·  ")), m.width, "…")
+}
+
+func (m Model) stepList() string {
+	s := m.styles
+	var b strings.Builder
+	for i, st := range m.steps {
+		title := ansi.Truncate(st.Title, listWidth-3, "…")
+		switch m.status[i] {
+		case statusDone:
+			b.WriteString(s.Done.Render("✓ ") + title)
+		case statusCurrent:
+			mark := "› "
+			if m.phase == phaseFailed {
+				mark = s.Error.Render("✗ ")
+			}
+			b.WriteString(mark + s.Current.Render(title))
+		case statusSkipped:
+			b.WriteString(s.Skipped.Render("– " + title))
+		default:
+			b.WriteString(s.Todo.Render("· " + title))
+		}
+		if i < len(m.steps)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// progressLine replaces the step list on narrow terminals.
+func (m Model) progressLine() string {
+	if m.idx >= len(m.steps) {
+		return "All steps done"
+	}
+	n, at := 0, 0
+	for i, st := range m.status {
+		if st != statusSkipped {
+			n++
+			if i <= m.idx {
+				at = n
+			}
+		}
+	}
+	return fmt.Sprintf("Step %d of %d", at, n)
+}
+
+// panel is the current step: its title (and a blank line), what comes before its form (the role
+// verdict), and its form, spinner or failure.
+func (m Model) panel(w int) (title, pre, main string) {
+	s := m.styles
+	if m.idx >= len(m.steps) {
+		return "", "", ""
+	}
+	st := m.steps[m.idx]
+	title = s.Title.Render(st.Title)
+	if m.phase == phaseInput && len(m.inputs) > 1 {
+		title += s.Faint.Render(fmt.Sprintf("  %d of %d", m.focusedIndex()+1, len(m.inputs)))
+	}
+	title += "\n"
+	var b strings.Builder
+	switch m.phase {
+	case phasePreparing, phaseRunning:
+		label := doingLabels[st.ID]
+		if label == "" {
+			label = st.Title
+		}
+		if m.phase == phasePreparing {
+			label = "Reading from PingOne"
+		}
+		b.WriteString(m.spinner.View() + " " + label + "…")
+	case phaseInput:
+		if st.ID == flows.StepRoleFix && m.state.Report != nil {
+			pre = m.reportView(*m.state.Report, w)
+		}
+		if m.form != nil {
+			b.WriteString(strings.TrimRight(m.form.View(), "\n"))
+		}
+		if warn := m.warning(); warn != "" {
+			b.WriteString("\n" + wrap(s.Warn.Render("⚠ ")+warn, w))
+		}
+		if m.formErr != nil {
+			b.WriteString("\n" + wrap(s.Error.Render("✗ ")+m.formErr.Error(), w))
+		}
+	case phaseFailed:
+		b.WriteString(m.failureView(w))
+	}
+	return title, pre, b.String()
+}
+
+// reportView is the role verdict, plainly: a line per capability, why each failing one fails.
+func (m Model) reportView(r flows.RoleReport, w int) string {
+	s := m.styles
+	var b strings.Builder
+	line := func(text string) { b.WriteString(hang(text, w) + "\n") }
+	for _, c := range r.Capabilities {
+		call := shortCall(strings.SplitN(c.Calls, ", ", 2)[0])
+		switch c.Coverage {
+		case flows.Covered:
+			line(s.OK.Render("✓ ") + c.Title)
+		case flows.Missing:
+			line(s.Error.Render("✗ ") + fmt.Sprintf("%s — %s will return HTTP 403: %s holds no role with %s", c.Title, call, r.ActorName, strings.Join(permsWith(c, flows.Missing), ", ")))
+		case flows.PopulationOnly:
+			line(s.Warn.Render("⚠ ") + fmt.Sprintf("%s — %s sees one population only: %s holds the role at population scope", c.Title, call, r.ActorName))
+		case flows.Unknown:
+			line(s.Warn.Render("? ") + fmt.Sprintf("%s — cannot tell: no role on this tenant lists %s", c.Title, strings.Join(permsWith(c, flows.Unknown), ", ")))
+		}
+	}
+	if r.GuideNote != "" {
+		b.WriteString(wrap(s.Faint.Render("Note: ")+r.GuideNote, w) + "\n")
+	}
+	if len(r.Unneeded) > 0 {
+		b.WriteString(wrap(s.Faint.Render("Not needed: ")+strings.Join(r.Unneeded, ", "), w) + "\n")
+	}
+	return b.String()
+}
+
+func (m Model) failureView(w int) string {
+	s := m.styles
+	ex := explain(m.err)
+	var b strings.Builder
+	// A value that fits on a line of its own (an ID, a path) is never broken.
+	line := func(label, text string) {
+		switch {
+		case text == "":
+		case ansi.StringWidth(label+text) <= w || ansi.StringWidth(text) > w-2 || strings.Contains(text, " "):
+			b.WriteString(wrap(s.Label.Render(label)+text, w) + "\n")
+		default:
+			b.WriteString(s.Label.Render(strings.TrimSpace(label)) + "\n  " + text + "\n")
+		}
+	}
+	b.WriteString(wrap(s.Error.Render("✗ ")+ex.Plain, w) + "\n")
+	for _, p := range ex.Problems {
+		b.WriteString(indent(wrap("• "+p.String(), w-2), 2) + "\n")
+	}
+	line("What failed: ", ex.Doing)
+	line("Call: ", shortPath(ex.Call))
+	line("PingOne said: ", ex.Said)
+	for _, d := range ex.Details {
+		b.WriteString(indent(wrap("• "+d, w-2), 2) + "\n")
+	}
+	line("Fix: ", ex.Fix)
+	line("PingOne error id: ", ex.ErrorID)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// handoffView is the hand-off: where the app is, its credentials, the verification, what was
+// created.
+func (m Model) handoffView(w int) string {
+	s := m.styles
+	c := *m.state.Credentials
+	var b strings.Builder
+	b.WriteString(s.OK.Render("✓ ") + s.Title.Render("Your Worker app is ready") + "\n\n")
+	row := func(label, v string) {
+		b.WriteString("  " + s.Label.Render(fmt.Sprintf("%-16s", label)) + v + "\n")
+	}
+	row("Environment ID", c.EnvironmentID)
+	row("Client ID", c.ClientID)
+	switch {
+	case c.ClientSecret == "":
+		row("Client secret", s.Faint.Render("none (public client: PKCE, no secret)"))
+	case m.hand.reveal:
+		row("Client secret", s.Value.Render(c.ClientSecret))
+	default:
+		row("Client secret", mask+s.Faint.Render("  (v reveals it)"))
+	}
+	if c.Region != "" {
+		row("Region", c.Region)
+	}
+	b.WriteString("\n")
+	switch v := m.state.Verified; {
+	case m.phase != phaseDone:
+		row("Verify", m.spinner.View()+" "+doingLabels[flows.StepVerify]+"…")
+	case v == nil:
+		row("Verify", s.Faint.Render("not run"))
+	case v.OK:
+		row("Verify", s.OK.Render("✓ ")+ansi.Truncate(v.Message, w-20, "…"))
+	default:
+		row("Verify", s.Error.Render("✗ ")+ansi.Truncate(v.Message, w-20, "…"))
+	}
+	if v := m.state.Verified; v != nil && v.Call != "" && m.phase == phaseDone {
+		b.WriteString(strings.Repeat(" ", 18) + s.Faint.Render(ansi.Truncate(shortPath(v.Call), w-18, "…")) + "\n")
+	}
+	if lines := summary(m.created); len(lines) > 0 {
+		b.WriteString("\n  " + s.Label.Render("Created") + "\n")
+		for _, l := range lines {
+			b.WriteString("    " + ansi.Truncate(l, w-4, "…") + "\n")
+		}
+	}
+	if d := m.hand.dialog; d != nil {
+		b.WriteString("\n" + indent(strings.TrimRight(d.form.View(), "\n"), 2))
+	} else if m.hand.note != "" {
+		mark := s.Warn.Render("⚠ ")
+		if m.hand.noteOK {
+			mark = s.OK.Render("✓ ")
+		}
+		b.WriteString("\n" + indent(wrap(mark+m.hand.note, w-2), 2))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// doneView ends a run without credentials: a dry run, or a setup that made no app.
+func (m Model) doneView(w int) string {
+	s := m.styles
+	var b strings.Builder
+	if m.env.DryRun {
+		b.WriteString(s.OK.Render("✓ ") + s.Title.Render("Dry run finished: nothing was changed") + "\n\n")
+	} else {
+		b.WriteString(s.OK.Render("✓ ") + s.Title.Render("Setup finished") + "\n\n")
+	}
+	var lines []string
+	for _, l := range changeLines(m.state.Changes) {
+		lines = append(lines, ansi.Truncate(l, w-2, "…"))
+	}
+	if len(lines) == 0 {
+		lines = []string{"No changes: PingOne already matches the plan."}
+	}
+	room := max(m.height-8, 1)
+	if len(lines) > room {
+		lines = append(lines[:room-1], fmt.Sprintf("… and %d more", len(lines)-room+1))
+	}
+	b.WriteString(indent(strings.Join(lines, "\n"), 2))
+	return b.String()
+}
+
+func (m Model) logView() string {
+	lines := m.log
+	if len(lines) > logLines {
+		lines = lines[len(lines)-logLines:]
+	}
+	out := make([]string, logLines)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = m.styles.Faint.Render(ansi.Truncate(lines[i], m.width, "…"))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// changeLines are the log lines of the changes one step made.
+func changeLines(cs []flows.Change) []string {
+	wholes := map[string]bool{}
+	for _, c := range cs {
+		if c.Field == "" {
+			wholes[c.Object] = true
+		}
+	}
+	var out []string
+	for _, c := range cs {
+		verb := string(c.Action)
+		mark := "✓ "
+		if !c.Applied {
+			verb, mark = "would be "+verb, "~ "
+		}
+		obj := shortObject(c.Object)
+		switch {
+		case c.Action == flows.Unchanged:
+		case c.Field == "":
+			out = append(out, mark+verb+" "+obj)
+		case wholes[c.Object]:
+			// a field set by the create itself
+		case c.Action == flows.Updated:
+			out = append(out, fmt.Sprintf("%s%s %s: %s → %s", mark, verb, c.Field, c.From, c.To))
+		default:
+			out = append(out, fmt.Sprintf("%s%s %s: %s %s", mark, verb, obj, c.Field, c.To))
+		}
+	}
+	return out
+}
+
+// summary collapses changes to a line per object, for the hand-off.
+func summary(cs []flows.Change) []string {
+	const most = 5
+	created := map[string]bool{}
+	for _, c := range cs {
+		if c.Field == "" && c.Action == flows.Created {
+			created[c.Object] = true
+		}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		obj := shortObject(c.Object)
+		var l string
+		switch {
+		case c.Field == "":
+			l = fmt.Sprintf("%s %s", c.Action, obj)
+		case created[c.Object]:
+			continue // set by the create itself, or changed right after it
+		case c.Action == flows.Updated:
+			l = "updated " + obj
+		default:
+			l = fmt.Sprintf("%s %s: %s %s", c.Action, obj, c.Field, c.To)
+		}
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	if len(out) > most {
+		n := len(out) - most + 1
+		out = append(out[:most-1], fmt.Sprintf("… and %d more", n))
+	}
+	return out
+}
+
+func reportLine(r flows.RoleReport) string {
+	if r.OK() {
+		return fmt.Sprintf("✓ roles: %s holds what the connector needs", r.ActorName)
+	}
+	return fmt.Sprintf("✗ roles: %s lacks %s", r.ActorName, strings.Join(r.Missing, ", "))
+}
+
+func permsWith(c flows.CapabilityVerdict, cov flows.Coverage) []string {
+	var out []string
+	for _, p := range c.Permissions {
+		if p.Coverage == cov {
+			out = append(out, p.Permission)
+		}
+	}
+	return out
+}
+
+var (
+	idSuffix = regexp.MustCompile(` \([0-9a-f-]{36}\)$`)
+	envPath  = regexp.MustCompile(`/environments/(\{env\}|[0-9a-f-]{36})`)
+	anyID    = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f-]{27}`)
+)
+
+// shortObject drops the ID from `application "X" (id)`: the hand-off shows the ID once.
+func shortObject(o string) string { return idSuffix.ReplaceAllString(o, "") }
+
+// shortCall writes a capability's calls as "GET …/users".
+func shortCall(c string) string { return envPath.ReplaceAllString(c, "…") }
+
+// shortPath shortens the IDs of a call's path.
+func shortPath(c string) string {
+	return anyID.ReplaceAllStringFunc(c, func(id string) string { return id[:8] + "…" })
+}
+
+func wrap(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, " ")
+}
+
+// hang wraps s to w with the lines after the first indented under the text after its mark.
+func hang(s string, w int) string {
+	return strings.TrimPrefix(indent(wrap(s, w-2), 2), "  ")
+}
+
+func indent(s string, n int) string {
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad)
+}
+
+// clip keeps the first h lines of s.
+func clip(s string, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
+}
