@@ -2,10 +2,10 @@ package flows
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -137,47 +137,74 @@ func probeCall(api API, s State) (string, func(context.Context) error) {
 	return "GET /environments/" + envID, func(ctx context.Context) error { _, err := api.GetEnvironment(ctx, envID); return err }
 }
 
-// ErrFileExists is returned by WriteEnvFile when the file exists and overwrite was not asked.
-var ErrFileExists = errors.New("file exists")
+// ErrFileExists is returned by WriteEnvFile when the file exists and overwrite was not asked; it
+// is fs.ErrExist, so errors.Is works with either.
+var ErrFileExists = fs.ErrExist
 
 // EnvFileContent renders credentials in .env form, with the variable names PingOne's SDK and
-// Terraform provider read.
+// Terraform provider read. Empty values (a public client's secret, an unknown region) are left out.
 func EnvFileContent(c Credentials) []byte {
 	var b strings.Builder
 	b.WriteString("# Written by pingone-setup. Holds a client secret: keep it private (mode 0600).\n")
-	fmt.Fprintf(&b, "PINGONE_ENVIRONMENT_ID=%s\n", c.EnvironmentID)
-	fmt.Fprintf(&b, "PINGONE_CLIENT_ID=%s\n", c.ClientID)
-	if c.ClientSecret != "" {
-		fmt.Fprintf(&b, "PINGONE_CLIENT_SECRET=%s\n", c.ClientSecret)
+	line := func(k, v string) {
+		if v != "" {
+			b.WriteString(k + "=" + envQuote(v) + "\n")
+		}
 	}
-	if c.Region != "" {
-		fmt.Fprintf(&b, "PINGONE_REGION_CODE=%s\n", c.Region)
-	}
+	line("PINGONE_ENVIRONMENT_ID", c.EnvironmentID)
+	line("PINGONE_CLIENT_ID", c.ClientID)
+	line("PINGONE_CLIENT_SECRET", c.ClientSecret)
+	line("PINGONE_REGION_CODE", c.Region)
 	return []byte(b.String())
 }
 
 // WriteEnvFile writes credentials to path at mode 0600. It refuses to replace an existing file
-// unless overwrite is true, and never leaves the secret readable by others, even for a moment.
+// unless overwrite is true; an overwrite renames a new 0600 file over the old one, so the secret
+// is never written into an existing file of looser mode, nor through a symlink.
 func WriteEnvFile(path string, c Credentials, overwrite bool) error {
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if overwrite {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	}
-	f, err := os.OpenFile(path, flags, 0o600)
-	if err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s: %w", path, ErrFileExists)
+	data := EnvFileContent(c)
+	if !overwrite {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return err
 		}
+		if _, err := f.Write(data); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pingone-setup-*.env")
+	if err != nil {
 		return err
 	}
-	// An existing file keeps its mode on O_TRUNC: tighten it before writing the secret.
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
 		return err
 	}
-	if _, err := f.Write(EnvFileContent(c)); err != nil {
-		f.Close()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
 		return err
 	}
-	return f.Close()
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// envQuote leaves plain values bare and double-quotes anything a dotenv parser could misread.
+func envQuote(v string) string {
+	plain := true
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~:/+=@", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return v
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`)
+	return `"` + r.Replace(v) + `"`
 }

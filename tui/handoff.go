@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/aymanbagabas/go-osc52/v2"
@@ -132,7 +130,7 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	path, overwrite, c := strings.TrimSpace(d.path), d.overwrite, *m.state.Credentials
 	return m, func() tea.Msg {
-		return envWrittenMsg{path: path, err: WriteEnvFile(path, c, overwrite)}
+		return envWrittenMsg{path: path, err: flows.WriteEnvFile(path, c, overwrite)}
 	}
 }
 
@@ -167,70 +165,4 @@ func copyCmd(out io.Writer, text string, tmux bool) tea.Cmd {
 		_, err := seq.WriteTo(out)
 		return copiedMsg{err: err}
 	}
-}
-
-// WriteEnvFile writes the credentials to a .env file at path with mode 0600, one
-// KEY=value line each for PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET (left
-// out for public clients) and PINGONE_REGION_CODE (left out when unknown). An existing file is
-// an error wrapping fs.ErrExist unless overwrite is true; then it is replaced by a new 0600 file
-// (written beside it and renamed over it), so the secret is never readable under the old mode.
-func WriteEnvFile(path string, c flows.Credentials, overwrite bool) error {
-	var b strings.Builder
-	line := func(k, v string) {
-		if v != "" {
-			b.WriteString(k + "=" + envQuote(v) + "\n")
-		}
-	}
-	line("PINGONE_ENVIRONMENT_ID", c.EnvironmentID)
-	line("PINGONE_CLIENT_ID", c.ClientID)
-	line("PINGONE_CLIENT_SECRET", c.ClientSecret)
-	line("PINGONE_REGION_CODE", c.Region)
-	data := []byte(b.String())
-
-	if !overwrite {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	// CreateTemp makes the file 0600; renaming it over the old one replaces the old file (and a
-	// symlink at path) instead of writing the secret into whatever it was.
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pingone-setup-*.env")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-// envQuote leaves plain values bare and double-quotes anything a dotenv parser could misread.
-func envQuote(v string) string {
-	plain := true
-	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~:/+=@", r)) {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return v
-	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", `\$`)
-	return `"` + r.Replace(v) + `"`
 }
