@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux drives a real terminal: a session running bash in dir, 100x32.
+type tmux struct {
+	t    testing.TB
+	name string
+}
+
+func startTmux(t testing.TB, dir string, command string) *tmux {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("PINGONE_TMUX_REQUIRED") == "1" {
+			t.Fatal("tmux is required here (PINGONE_TMUX_REQUIRED=1) but not installed")
+		}
+		t.Skip("tmux not installed: the real-terminal test needs it (apt-get install tmux)")
+	}
+	name := fmt.Sprintf("pingone-setup-test-%d", time.Now().UnixNano())
+	args := []string{"new-session", "-d", "-s", name, "-x", "100", "-y", "32", "-c", dir}
+	if command != "" {
+		args = append(args, command)
+	}
+	cmd := exec.Command("tmux", args...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "PS1=$ ")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("tmux: %v %s", err, out)
+	}
+	tm := &tmux{t: t, name: name}
+	t.Cleanup(func() { _ = exec.Command("tmux", "kill-session", "-t", name).Run() })
+	return tm
+}
+
+func (tm *tmux) send(keys ...string) {
+	tm.t.Helper()
+	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", tm.name}, keys...)...).CombinedOutput(); err != nil {
+		tm.t.Fatalf("send-keys %v: %v %s", keys, err, out)
+	}
+}
+
+func (tm *tmux) screen() string {
+	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).Output()
+	return string(out)
+}
+
+// waitFor polls the screen until re matches, as vhs's Wait+Screen does.
+func (tm *tmux) waitFor(re *regexp.Regexp, timeout time.Duration) {
+	tm.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if re.MatchString(tm.screen()) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tm.t.Fatalf("timed out waiting for /%s/; screen:\n%s", re, tm.screen())
+}
+
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin", "pingone-setup")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir
+}
+
+var tapeString = regexp.MustCompile(`^"(.*)"$`)
+
+// replayTape runs demo.tape's visible part (after Show) in tm: every Type and key is sent, every
+// Wait+Screen must come true. before, if set, runs before the tape's last keystroke.
+func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
+	t.Helper()
+	data, err := os.ReadFile("../../demo.tape")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type step struct{ cmd, arg string }
+	var steps []step
+	shown := false
+	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cmd, arg, _ := strings.Cut(line, " ")
+		if cmd == "Show" {
+			shown = true
+			continue
+		}
+		if shown {
+			// Before Show: Set, Output and the hidden build are vhs's business, not the program's.
+			steps = append(steps, step{cmd, arg})
+		}
+	}
+	last := -1
+	for i, st := range steps {
+		if st.cmd != "Wait+Screen" && st.cmd != "Sleep" {
+			last = i
+		}
+	}
+	for i, st := range steps {
+		if i == last && before != nil {
+			before()
+		}
+		switch st.cmd {
+		case "Type":
+			m := tapeString.FindStringSubmatch(st.arg)
+			if m == nil {
+				t.Fatalf("cannot read Type %s", st.arg)
+			}
+			tm.send("-l", m[1])
+		case "Enter", "Escape", "Tab", "Up", "Down", "Space":
+			n := 1
+			if st.arg != "" {
+				n, _ = strconv.Atoi(st.arg)
+			}
+			for j := 0; j < n; j++ {
+				tm.send(st.cmd)
+			}
+		case "Wait+Screen":
+			tm.waitFor(regexp.MustCompile(strings.Trim(st.arg, "/")), 15*time.Second)
+			waits++
+		case "Sleep":
+			// Pauses are for the viewer; Wait+Screen keeps the replay in step.
+		default:
+			t.Fatalf("demo.tape uses %q, which the replay does not understand: teach it or change the tape", st.cmd)
+		}
+	}
+	return waits
+}
+
+// TestDemoTapeReplaysAgainstTheRealBinaryInTmux keeps demo.tape true: its keystrokes, sent to the
+// real binary in a real terminal, must produce every screen its Wait lines expect.
+func TestDemoTapeReplaysAgainstTheRealBinaryInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
+	if waits := replayTape(t, tm, nil); waits < 5 {
+		t.Fatalf("only %d Wait+Screen lines replayed", waits)
+	}
+}
+
+// BenchmarkDemoRunPeakMemory replays demo.tape against the real binary and reports the process's
+// peak resident memory (VmHWM) just before it exits. Target: under 40 MB.
+func BenchmarkDemoRunPeakMemory(b *testing.B) {
+	dir := buildBinary(b)
+	for i := 0; i < b.N; i++ {
+		tm := startTmux(b, dir, "bash --norc --noprofile")
+		var peakKB int
+		replayTape(b, tm, func() { peakKB = tm.childPeakKB() })
+		b.ReportMetric(float64(peakKB)/1024, "peak-MB")
+	}
+}
+
+// childPeakKB reads VmHWM of the program running under the pane's shell.
+func (tm *tmux) childPeakKB() int {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", "display-message", "-p", "-t", tm.name, "#{pane_pid}").Output()
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	kids, err := os.ReadFile(fmt.Sprintf("/proc/%s/task/%s/children", strings.TrimSpace(string(out)), strings.TrimSpace(string(out))))
+	if err != nil || len(strings.Fields(string(kids))) == 0 {
+		tm.t.Fatalf("no child process under the shell: %v", err)
+	}
+	status, err := os.ReadFile("/proc/" + strings.Fields(string(kids))[0] + "/status")
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(status), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmHWM:" {
+			kb, _ := strconv.Atoi(f[1])
+			return kb
+		}
+	}
+	tm.t.Fatal("no VmHWM")
+	return 0
+}
+
+func TestCtrlCExits130AndSaysWhatWasCreated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	dir := buildBinary(t)
+	tm := startTmux(t, dir, "bash --norc --noprofile")
+	tm.send("-l", "bin/pingone-setup --demo --preset sync-worker; echo EXIT=$?")
+	tm.send("Enter")
+	tm.waitFor(regexp.MustCompile(`Target environment`), 15*time.Second)
+	tm.send("C-c")
+	tm.waitFor(regexp.MustCompile(`EXIT=130`), 10*time.Second)
+	if !strings.Contains(tm.screen(), "nothing was changed") {
+		t.Errorf("screen after Ctrl-C:\n%s", tm.screen())
+	}
+
+	// Interrupted after the app exists: it says what was already done.
+	tm.send("-l", "clear; bin/pingone-setup --demo --preset stackone --user jdoe; echo EXIT=$?")
+	tm.send("Enter")
+	for _, want := range []string{"Target environment", "What are you connecting", "Application name", "Description", "Use these settings", "Who will sign in"} {
+		tm.waitFor(regexp.MustCompile(want), 15*time.Second)
+		tm.send("Enter")
+	}
+	tm.waitFor(regexp.MustCompile(`will return HTTP 403`), 15*time.Second)
+	tm.send("C-c")
+	tm.waitFor(regexp.MustCompile(`EXIT=130`), 10*time.Second)
+	if sc := tm.screen(); !strings.Contains(sc, "Already done in PingOne") || !strings.Contains(sc, `application "StackOne Integration"`) {
+		t.Errorf("screen after Ctrl-C:\n%s", sc)
+	}
+}
