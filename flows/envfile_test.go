@@ -66,4 +66,3 @@ func TestWriteEnvFileLeavesOutWhatAPublicClientLacksAndQuotesOddValues(t *testin
 		t.Errorf("content %q, want %q", got, want)
 	}
 }
-
