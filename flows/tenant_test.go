@@ -37,6 +37,10 @@ func newTenant(t *testing.T, opts ...pingonetest.Option) *tenant {
 	tn.srv = httptest.NewServer(tn.sim)
 	t.Cleanup(tn.srv.Close)
 	tn.seed = tn.sim.Seed()
+	t.Cleanup(func() {
+		st := tn.spec.Stats()
+		flows.RecordSpecStats(st.Requests, st.Responses, st.Operations)
+	})
 	return tn
 }
 
