@@ -208,8 +208,8 @@ func TestApplicationValidationErrors(t *testing.T) {
 			f.expectError(r, 400, "INVALID_DATA", tc.detail, tc.target)
 		})
 	}
-	if n := len(f.sim.Applications(f.prod())); n != 1 {
-		t.Fatalf("%d applications after failed creates, want only the seeded one", n)
+	if n := len(f.sim.Applications(f.prod())); n != 2 {
+		t.Fatalf("%d applications after failed creates, want only the two seeded ones", n)
 	}
 }
 
@@ -520,7 +520,7 @@ func TestLostResponsesStillPerformTheWrite(t *testing.T) {
 		t.Fatalf("expected a transport error for a lost response")
 	}
 	apps := f.sim.Applications(f.prod())
-	if len(apps) != 2 || apps[1]["name"] != "lost" {
+	if len(apps) != 3 || apps[2]["name"] != "lost" {
 		t.Fatalf("the write did not happen: %v", names(apps, "name"))
 	}
 	recs := f.sim.Requests()
@@ -566,7 +566,7 @@ func TestParallelCreatesAreSafeAndDistinct(t *testing.T) {
 	for _, a := range apps {
 		ids[a["id"].(string)] = true
 	}
-	if len(apps) != 21 || len(ids) != 21 {
+	if len(apps) != 22 || len(ids) != 22 {
 		t.Fatalf("%d apps, %d distinct ids", len(apps), len(ids))
 	}
 }

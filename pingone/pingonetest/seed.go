@@ -1,6 +1,7 @@
 package pingonetest
 
 import (
+	"fmt"
 	"maps"
 	"time"
 )
@@ -36,6 +37,14 @@ type Seed struct {
 	// (CLIENT_CREDENTIALS, CLIENT_SECRET_BASIC) holding Environment Admin at
 	// ORGANIZATION scope and Identity Data Admin at each environment.
 	AdminWorker SeedApp
+	// SignInApp is the enabled "Admin Sign-In" WORKER app in Production that
+	// admins sign in with (browser or device code): AUTHORIZATION_CODE +
+	// REFRESH_TOKEN + DEVICE_CODE, response type CODE, PKCE S256_REQUIRED,
+	// token endpoint auth NONE (ClientSecret is empty), redirect URI
+	// SignInRedirectURI, admin users only, granted the openid, profile and
+	// email scopes. Tests that listen elsewhere register their redirect URI
+	// with AddRedirectURI.
+	SignInApp SeedApp
 	// Roles maps each built-in role name to its ID.
 	Roles map[string]string
 }
@@ -169,6 +178,38 @@ func (s *Server) seedTenant() {
 	assign("e4a5c7d9-5f6b-4cad-8e3f-4a5b6c7d8e9f", subjectApp, worker.id, RoleIdentityDataAdmin, ScopeEnvironment, prod.env)
 	assign("f5b6d8ea-6a7c-4dbe-9f4a-5b6c7d8e9fa0", subjectApp, worker.id, RoleIdentityDataAdmin, ScopeEnvironment, sand.env)
 	s.seed.AdminWorker = SeedApp{ID: worker.id, Name: "Admin Worker", EnvironmentID: prod.env, ClientID: worker.id, ClientSecret: worker.secret}
+	s.seedSignInApp(prod)
+}
+
+// SignInRedirectURI is the seeded sign-in app's redirect URI, the one Ping's
+// CLI and pingone-setup listen on by default.
+const SignInRedirectURI = "http://127.0.0.1:7464/callback"
+
+// seedSignInApp adds the "Admin Sign-In" app (the product's cli-login preset)
+// and its grant of OIDC scopes.
+func (s *Server) seedSignInApp(prod envSeedIDs) {
+	st := s.st
+	app := &application{id: "5a7c9e1b-3d5f-4b7a-9c1e-3f5a7c9e1b3d", envID: prod.env, createdAt: seededAt, updatedAt: seededAt,
+		secret: "SgN.AdminSignIn-Unused-Secret~0123456789abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJK"}
+	fields, errs := normalizeApp(map[string]any{
+		"name": "Admin Sign-In", "description": "Administrators sign in to pingone-setup", "enabled": true,
+		"type": "WORKER", "protocol": "OPENID_CONNECT",
+		"grantTypes":              []any{"AUTHORIZATION_CODE", "REFRESH_TOKEN", "DEVICE_CODE"},
+		"responseTypes":           []any{"CODE"},
+		"pkceEnforcement":         "S256_REQUIRED",
+		"tokenEndpointAuthMethod": "NONE",
+		"redirectUris":            []any{SignInRedirectURI},
+		"accessControl":           map[string]any{"role": map[string]any{"type": "ADMIN_USERS_ONLY"}},
+	}, st, prod.env, "")
+	if len(errs) > 0 {
+		panic(fmt.Sprintf("pingonetest: invalid seed sign-in application: %+v", errs))
+	}
+	app.fields = fields
+	st.apps = append(st.apps, app)
+	st.grants = append(st.grants, &grant{id: "6b8d0f2c-4e6a-4c8b-8d2f-4a6b8d0f2c4e", envID: prod.env, appID: app.id,
+		resourceID: prod.openid, scopeIDs: []string{prod.openidScopes[0], prod.openidScopes[1], prod.openidScopes[2]},
+		createdAt: seededAt, updatedAt: seededAt})
+	s.seed.SignInApp = SeedApp{ID: app.id, Name: "Admin Sign-In", EnvironmentID: prod.env, ClientID: app.id}
 }
 
 func (s *Server) seedEnvironment(ids envSeedIDs, name, typ, desc string) SeedEnvironment {

@@ -25,6 +25,7 @@ type Server struct {
 	seed     Seed
 	st       *state
 	routes   []route
+	as       *authServerState // sign-in flows of the authorization server (authserver.go)
 }
 
 // Option configures a Server in New.
@@ -227,6 +228,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(segs) >= 2 && segs[1] == "as" {
 		s.serveAuth(w, r, segs[0], segs[2:])
+		return
+	}
+	if len(segs) >= 2 && segs[1] == "device" {
+		s.serveDevicePage(w, r, segs[0], segs[2:])
 		return
 	}
 	http.NotFound(w, r)

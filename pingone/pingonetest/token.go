@@ -166,13 +166,17 @@ func (s *Server) IssueAppToken(envID, appID string, ttl time.Duration) string {
 // ---- authorization server --------------------------------------------------
 
 // authEndpoints maps the path under /{envID}/as/ to its handler. The
-// authorize, device_authorization, userinfo, introspect, revoke and signoff
-// endpoints are for a later issue and slot in here.
+// user-facing endpoints live in authserver.go; introspect, revoke and signoff
+// are not simulated (404).
 func (s *Server) authEndpoints() map[string]func(c *call, env *environment) {
 	return map[string]func(c *call, env *environment){
 		"token":                            s.handleToken,
 		"jwks":                             s.handleJWKS,
 		".well-known/openid-configuration": s.handleDiscovery,
+		"authorize":                        s.handleAuthorize,
+		"signon":                           s.handleSignOn,
+		"device_authorization":             s.handleDeviceAuthorization,
+		"userinfo":                         s.handleUserInfo,
 	}
 }
 
@@ -244,8 +248,8 @@ func (c *call) oauthError(status int, code, description string) {
 	c.json(status, map[string]string{"error": code, "error_description": description})
 }
 
-// handleToken is POST /{envID}/as/token. Only client_credentials for now;
-// other grants slot into the switch.
+// handleToken is POST /{envID}/as/token: client_credentials here, the user
+// grants (authorization_code, refresh_token, device_code) in authserver.go.
 func (s *Server) handleToken(c *call, env *environment) {
 	r := c.r
 	if r.Method != http.MethodPost {
@@ -267,13 +271,24 @@ func (s *Server) handleToken(c *call, env *environment) {
 	case "":
 		c.oauthError(http.StatusBadRequest, "invalid_request", "The request is missing grant_type.")
 		return
-	case "client_credentials":
+	case "client_credentials", "authorization_code", "refresh_token", grantDeviceCode:
 	default:
 		c.oauthError(http.StatusBadRequest, "unsupported_grant_type", "The grant type is not supported.")
 		return
 	}
 	app, ok := s.authenticateClient(c, env)
 	if !ok {
+		return
+	}
+	switch grantType {
+	case "authorization_code":
+		s.tokenAuthorizationCode(c, env, app)
+		return
+	case "refresh_token":
+		s.tokenRefresh(c, env, app)
+		return
+	case grantDeviceCode:
+		s.tokenDeviceCode(c, env, app)
 		return
 	}
 	if !slices.Contains(app.strs("grantTypes"), "CLIENT_CREDENTIALS") {

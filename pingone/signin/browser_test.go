@@ -1,0 +1,261 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBrowserSignInReturnsTheAdminsTokenAndIdentity(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	cfg.Scopes = []string{"openid", "profile", "email"}
+	var shown string
+	tok, err := Browser(context.Background(), cfg, func(u string) { shown = u }, newFormBrowser("admin", tn.seed.Admin.Password).open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(shown)
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || len(q.Get("state")) < 32 ||
+		q.Get("redirect_uri") != cfg.RedirectURI() || q.Get("scope") != "openid profile email" {
+		t.Fatalf("authorization URL %s", shown)
+	}
+	if tok.RefreshToken == "" {
+		t.Fatalf("no refresh token")
+	}
+	who, err := IdentityFromToken(tok)
+	if err != nil || who.UserID != tn.seed.Admin.ID || who.EnvironmentID != tn.seed.Production.ID || who.ClientID != cfg.ClientID {
+		t.Fatalf("identity %+v, %v", who, err)
+	}
+	info, err := UserInfo(context.Background(), cfg, tok)
+	if err != nil || info.UserID != tn.seed.Admin.ID || info.Username != "admin" || info.Email != "admin@example.com" {
+		t.Fatalf("userinfo %+v, %v", info, err)
+	}
+	// The callback listener is gone.
+	if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(cfg.RedirectPort)); err == nil {
+		c.Close()
+		t.Fatalf("the callback port is still open")
+	}
+}
+
+func TestBrowserRefusesACallbackWithTheWrongState(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	forged := func(string) error {
+		res, err := http.Get(cfg.RedirectURI() + "?code=stolen&state=forged")
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+	_, err := Browser(context.Background(), cfg, nil, forged)
+	wantReason(t, err, ErrStateMismatch)
+}
+
+// A code obtained with another PKCE challenge (an injected or replayed code)
+// fails the exchange: Browser's own verifier does not match it.
+func TestBrowserRefusesACodeIssuedForAnotherPKCEChallenge(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	inject := func(authURL string) error {
+		u, _ := url.Parse(authURL)
+		q := u.Query()
+		state := q.Get("state")
+		q.Set("code_challenge", strings.Repeat("A", 43)) // the attacker's challenge
+		q.Set("state", "attacker")
+		u.RawQuery = q.Encode()
+		b := newFormBrowser("admin", tn.seed.Admin.Password)
+		b.stopAt = cfg.RedirectURI()
+		if err := b.open(u.String()); err != nil {
+			return err
+		}
+		res, err := http.Get(cfg.RedirectURI() + "?code=" + url.QueryEscape(b.stopped.Query().Get("code")) + "&state=" + url.QueryEscape(state))
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+	_, err := Browser(context.Background(), cfg, nil, inject)
+	e := wantReason(t, err, ErrFailed)
+	if e.Code != "invalid_grant" {
+		t.Fatalf("code %q, want invalid_grant", e.Code)
+	}
+}
+
+func TestBrowserRefusesAReplayedCode(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	b := newFormBrowser("admin", tn.seed.Admin.Password)
+	var code string
+	capture := func(authURL string) error {
+		b.stopAt = cfg.RedirectURI()
+		if err := b.open(authURL); err != nil {
+			return err
+		}
+		code = b.stopped.Query().Get("code")
+		res, err := http.Get(b.stopped.String())
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+	if _, err := Browser(context.Background(), cfg, nil, capture); err != nil {
+		t.Fatal(err)
+	}
+	replay := func(authURL string) error {
+		u, _ := url.Parse(authURL)
+		res, err := http.Get(cfg.RedirectURI() + "?code=" + url.QueryEscape(code) + "&state=" + url.QueryEscape(u.Query().Get("state")))
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+	_, err := Browser(context.Background(), cfg, nil, replay)
+	if e := wantReason(t, err, ErrFailed); e.Code != "invalid_grant" {
+		t.Fatalf("code %q, want invalid_grant", e.Code)
+	}
+}
+
+func TestBrowserReportsSetupProblemsBeforeOpeningTheBrowser(t *testing.T) {
+	tn := newTenant(t)
+	noAuthCode := tn.addApp(map[string]any{"grantTypes": []string{"DEVICE_CODE"}})
+	disabled := tn.addApp(map[string]any{"enabled": false, "grantTypes": []string{"AUTHORIZATION_CODE"},
+		"responseTypes": []string{"CODE"}, "redirectUris": []string{"http://127.0.0.1:7464/callback"}})
+	cases := []struct {
+		name   string
+		mod    func(*Config)
+		reason error
+		inFix  string
+	}{
+		{"a redirect URI that is not registered", func(c *Config) { c.RedirectPath = "/elsewhere" }, ErrRedirectMismatch, "/elsewhere"},
+		{"an environment in another region", func(c *Config) { c.EnvironmentID = "6f1c2a3b-0000-4000-8000-000000000000" }, ErrEnvironmentNotFound, "--region"},
+		{"an unknown client", func(c *Config) { c.ClientID = "6f1c2a3b-0000-4000-8000-000000000001" }, ErrAppRejected, "enabled"},
+		{"an app without the authorization code grant", func(c *Config) { c.ClientID = noAuthCode }, ErrGrantNotAllowed, "Authorization Code"},
+		{"a disabled app", func(c *Config) { c.ClientID = disabled }, ErrAppRejected, "enabled"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tn.config()
+			tc.mod(&cfg)
+			if cfg.ClientID == disabled || cfg.ClientID == noAuthCode {
+				_ = tn.sim.AddRedirectURI(cfg.EnvironmentID, cfg.ClientID, cfg.RedirectURI())
+			}
+			opened := false
+			_, err := Browser(context.Background(), cfg, nil, func(string) error { opened = true; return nil })
+			e := wantReason(t, err, tc.reason)
+			if opened {
+				t.Errorf("the browser was opened")
+			}
+			if !strings.Contains(e.Error(), tc.inFix) {
+				t.Errorf("error %q does not mention %q", e.Error(), tc.inFix)
+			}
+		})
+	}
+}
+
+func TestBrowserReportsACancelledSignOn(t *testing.T) {
+	tn := newTenant(t)
+	b := newFormBrowser("admin", tn.seed.Admin.Password)
+	b.action = "cancel"
+	_, err := Browser(context.Background(), tn.config(), nil, b.open)
+	wantReason(t, err, ErrCancelled)
+}
+
+func TestBrowserReportsANonAdminAsNoAccess(t *testing.T) {
+	tn := newTenant(t)
+	_, err := Browser(context.Background(), tn.config(), nil, newFormBrowser("jdoe", tn.seed.JDoe.Password).open)
+	e := wantReason(t, err, ErrCancelled)
+	if e.Code != "access_denied" || !strings.Contains(e.Description, "administrators") {
+		t.Fatalf("error %+v", e)
+	}
+}
+
+func TestBrowserEndsCleanlyOnTimeoutAndCancel(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	cfg.Timeout = 100 * time.Millisecond
+	_, err := Browser(context.Background(), cfg, nil, nil)
+	wantReason(t, err, ErrTimeout)
+
+	cfg = tn.config()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	_, err = Browser(ctx, cfg, nil, nil)
+	wantReason(t, err, ErrCancelled)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v does not wrap context.Canceled", err)
+	}
+	// The port is free again for the next sign-in.
+	ln, lerr := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(cfg.RedirectPort))
+	if lerr != nil {
+		t.Fatalf("the callback port was not released: %v", lerr)
+	}
+	ln.Close()
+}
+
+func TestBrowserSaysWhenTheCallbackPortIsTaken(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(cfg.RedirectPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, err = Browser(context.Background(), cfg, nil, nil)
+	wantReason(t, err, ErrPortInUse)
+}
+
+func TestBrowserIsNotOpenedOverSSHOrWithoutADisplay(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		m := map[string]string{}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return func(k string) string { return m[k] }
+	}
+	cases := []struct {
+		name   string
+		getenv func(string) string
+		goos   string
+		want   bool
+	}{
+		{"linux desktop", env("DISPLAY", ":0"), "linux", true},
+		{"linux wayland", env("WAYLAND_DISPLAY", "wayland-0"), "linux", true},
+		{"linux without a display", env(), "linux", false},
+		{"ssh into a desktop", env("DISPLAY", ":0", "SSH_CONNECTION", "1.2.3.4 5 6.7.8.9 22"), "linux", false},
+		{"ssh tty into a mac", env("SSH_TTY", "/dev/ttys001"), "darwin", false},
+		{"mac", env(), "darwin", true},
+		{"windows", env(), "windows", true},
+	}
+	for _, tc := range cases {
+		if got := canOpenBrowser(tc.getenv, tc.goos); got != tc.want {
+			t.Errorf("%s: canOpenBrowser = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestConfigDefaultsToPingCLIsRedirectAndOpenID(t *testing.T) {
+	c, err := Config{AuthURL: "https://auth.pingone.eu/", EnvironmentID: "6f1c2a3b-0000-4000-8000-000000000000", ClientID: "x"}.normalized()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedirectURI() != "http://127.0.0.1:7464/callback" || strings.Join(c.Scopes, " ") != "openid" || c.AuthURL != "https://auth.pingone.eu" {
+		t.Fatalf("defaults %+v", c)
+	}
+	for _, bad := range []Config{
+		{AuthURL: "http://auth.example.com", EnvironmentID: c.EnvironmentID, ClientID: "x"},
+		{AuthURL: c.AuthURL, EnvironmentID: "../admin", ClientID: "x"},
+		{AuthURL: c.AuthURL, EnvironmentID: c.EnvironmentID},
+	} {
+		if _, err := bad.normalized(); err == nil {
+			t.Errorf("accepted %+v", bad)
+		}
+	}
+}
