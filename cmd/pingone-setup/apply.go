@@ -48,7 +48,7 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if c.targetEnv != "" {
 		plan.EnvironmentID = c.targetEnv
 	}
-	sess, err := signIn(ctx, &c, stdin)
+	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
 		return err
 	}

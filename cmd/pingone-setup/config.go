@@ -32,6 +32,7 @@ type common struct {
 	tokenFile        string
 	login            string
 	loginClientID    string
+	loginPort        int
 	apiURL           string
 	authURL          string
 	output           string
@@ -47,7 +48,8 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.clientSecretFile, "client-secret-file", "", "file holding that worker's secret, or - for stdin (env PINGONE_CLIENT_SECRET)")
 	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an access token (env PINGONE_API_ACCESS_TOKEN)")
 	fs.StringVar(&c.login, "login", "", "sign in as yourself: browser or device")
-	fs.StringVar(&c.loginClientID, "login-client-id", "", "client ID of the app used for --login")
+	fs.StringVar(&c.loginClientID, "login-client-id", "", "client ID of the sign-in app used for --login")
+	fs.IntVar(&c.loginPort, "login-port", 7464, "loopback port of the browser sign-in's callback (http://127.0.0.1:PORT/callback)")
 	fs.StringVar(&c.apiURL, "api-url", os.Getenv("PINGONE_API_URL"), "explicit API base URL, ending in /v1 (env PINGONE_API_URL)")
 	fs.StringVar(&c.authURL, "auth-url", os.Getenv("PINGONE_AUTH_URL"), "explicit auth base URL (env PINGONE_AUTH_URL)")
 	fs.StringVar(&c.output, "output", "text", "output format: text or json")
@@ -116,17 +118,20 @@ func (s *session) instrument(c *pingone.Client) {
 
 // signIn connects by the first method the flags and environment give: demo, access token,
 // client credentials. Secrets come from files, stdin or the environment, never from flag values.
-func signIn(ctx context.Context, c *common, stdin io.Reader) (*session, error) {
+func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
 	if c.demo {
 		return startDemo(ctx, c)
 	}
 	region := pingone.RegionNA
-	if c.region != "" {
+	switch {
+	case c.region != "":
 		r, err := pingone.ParseRegion(c.region)
 		if err != nil {
 			return nil, usagef("--region: %v", err)
 		}
 		region = r
+	case c.apiURL == "" && c.authURL == "" && c.environmentID != "":
+		region = discoverRegion(ctx, c.environmentID, stderr)
 	}
 	ep, err := pingone.ResolveEndpoints(region, c.apiURL, c.authURL)
 	if err != nil {
@@ -140,7 +145,10 @@ func signIn(ctx context.Context, c *common, stdin io.Reader) (*session, error) {
 	}
 	switch {
 	case c.login != "":
-		return nil, usagef("--login %s is not available in this build yet: sign in with --client-id and --client-secret-file, or --token-file", c.login)
+		ts, s.identity, err = interactiveLogin(ctx, c, ep, stderr)
+		if err != nil {
+			return nil, err
+		}
 	case token != "":
 		claims, err := pingone.ParseTokenClaims(token)
 		if err != nil {
@@ -171,7 +179,7 @@ func signIn(ctx context.Context, c *common, stdin io.Reader) (*session, error) {
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
-		return nil, usagef("no sign-in: use --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+		return nil, usagef("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
 	if err := s.openTranscript(c.transcript); err != nil {

@@ -34,7 +34,7 @@ func doctorCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 			return usagef("--capabilities: unknown %q (choose from %s)", id, strings.Join(flows.CapabilityIDs(), ", "))
 		}
 	}
-	sess, err := signIn(ctx, &c, stdin)
+	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
 		return connectionError(err)
 	}
@@ -113,7 +113,7 @@ func exportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if app == "" {
 		return usagef("export needs --app NAME|ID")
 	}
-	sess, err := signIn(ctx, &c, stdin)
+	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,10 @@ Usage:
   pingone-setup doctor --app NAME|ID [--user USERNAME]
   pingone-setup export --app NAME|ID
   pingone-setup simulate [--listen 127.0.0.1:PORT]
+  pingone-setup logout                       forget cached browser and device sign-ins
+
+Sign in with --login browser|device --login-client-id ID --environment-id ID, with a worker's
+--client-id and --client-secret-file (or PINGONE_CLIENT_SECRET), or with --token-file.
 
 Run "pingone-setup COMMAND -h" for a command's flags.
 `
@@ -61,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = exportCmd(ctx, args, stdin, stdout, stderr)
 	case "simulate":
 		err = simulateCmd(ctx, args, stdout, stderr)
+	case "logout":
+		err = logoutCmd(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

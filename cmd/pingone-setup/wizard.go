@@ -45,7 +45,7 @@ func wizardCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if appName != "" {
 		plan.Application.Name = appName
 	}
-	sess, err := signIn(ctx, &c, stdin)
+	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
 		return err
 	}
