@@ -25,6 +25,13 @@ var questions = map[string][]string{
 	"custom":      {"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?", "Skip: I will fix roles myself"},
 }
 
+func tail(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return string(b)
+}
+
 // TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne drives a real Bubble Tea program through
 // each preset against pingonetest, accepting every default (and naming jdoe, who holds no admin role,
 // as the signing-in user where roles go to a user), and checks what PingOne ends up holding.
@@ -51,19 +58,40 @@ func TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne(t *testing.T) {
 			m := New(Options{Env: env, Plan: plan, Stdout: &bytes.Buffer{}})
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 32))
 
+			// All output so far; each wait searches from where the previous match began, since
+			// one frame may hold several awaited texts.
+			var seen []byte
+			from := 0
+			buf := make([]byte, 64<<10)
 			waitFor := func(text string) {
 				t.Helper()
-				var seen []byte
-				teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-					seen = append(seen, b...)
-					return bytes.Contains(seen, []byte(text))
-				}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+				deadline := time.Now().Add(20 * time.Second)
+				for {
+					if i := bytes.Index(seen[from:], []byte(text)); i >= 0 {
+						from += i
+						return
+					}
+					if time.Now().After(deadline) {
+						t.Fatalf("no %q after 20 s; the end of the output:\n%s", text, tail(seen, 3000))
+					}
+					n, _ := tm.Output().Read(buf)
+					seen = append(seen, buf[:n]...)
+					if n == 0 {
+						time.Sleep(10 * time.Millisecond)
+					}
+				}
 			}
 			for _, q := range questions[preset] {
 				waitFor(q)
 				tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			}
 			waitFor("Your Worker app is ready")
+			// Enter finishes only once verification has answered.
+			if flows.RolesGoToFor(plan.Application.GrantTypes) == flows.RolesToUser {
+				waitFor("holds roles covering every call")
+			} else {
+				waitFor("✓ the app got a token")
+			}
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 			st, err := final.Result()
