@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/pingone-setup/pingone-setup/internal/securefile"
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
@@ -162,35 +161,10 @@ func EnvFileContent(c Credentials) []byte {
 // unless overwrite is true; an overwrite renames a new 0600 file over the old one, so the secret
 // is never written into an existing file of looser mode, nor through a symlink.
 func WriteEnvFile(path string, c Credentials, overwrite bool) error {
-	data := EnvFileContent(c)
-	if !overwrite {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := f.Write(data); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
+	if overwrite {
+		return securefile.Replace(path, EnvFileContent(c))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pingone-setup-*.env")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return securefile.Create(path, EnvFileContent(c))
 }
 
 // envQuote leaves plain values bare and double-quotes anything a dotenv parser could misread.

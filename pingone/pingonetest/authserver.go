@@ -654,17 +654,7 @@ func minTime(a, b time.Time) time.Time {
 // (RFC 8628 §3.1-3.2; response as in pingone-api.md §11).
 func (s *Server) handleDeviceAuthorization(c *call, env *environment) {
 	r := c.r
-	if r.Method != http.MethodPost {
-		c.w.Header().Set("Allow", "POST")
-		c.oauthError(http.StatusMethodNotAllowed, "invalid_request", "The device authorization endpoint accepts POST only.")
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		c.oauthError(http.StatusBadRequest, "invalid_request", "The request must be application/x-www-form-urlencoded.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		c.oauthError(http.StatusBadRequest, "invalid_request", "The request body could not be parsed.")
+	if !c.oauthForm("device authorization") {
 		return
 	}
 	app, ok := s.authenticateClient(c, env)

@@ -252,17 +252,7 @@ func (c *call) oauthError(status int, code, description string) {
 // grants (authorization_code, refresh_token, device_code) in authserver.go.
 func (s *Server) handleToken(c *call, env *environment) {
 	r := c.r
-	if r.Method != http.MethodPost {
-		c.w.Header().Set("Allow", "POST")
-		c.oauthError(http.StatusMethodNotAllowed, "invalid_request", "The token endpoint accepts POST only.")
-		return
-	}
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
-		c.oauthError(http.StatusBadRequest, "invalid_request", "The request must be application/x-www-form-urlencoded.")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		c.oauthError(http.StatusBadRequest, "invalid_request", "The request body could not be parsed.")
+	if !c.oauthForm("token") {
 		return
 	}
 	form := r.PostForm
@@ -414,4 +404,24 @@ func (s *Server) clientCredentialScopes(c *call, app *application, requested str
 		}
 	}
 	return out, true
+}
+
+// oauthForm checks that an OAuth endpoint's request is a form POST and parses it, answering
+// RFC 6749's invalid_request otherwise.
+func (c *call) oauthForm(endpoint string) bool {
+	r := c.r
+	if r.Method != http.MethodPost {
+		c.w.Header().Set("Allow", "POST")
+		c.oauthError(http.StatusMethodNotAllowed, "invalid_request", "The "+endpoint+" endpoint accepts POST only.")
+		return false
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		c.oauthError(http.StatusBadRequest, "invalid_request", "The request must be application/x-www-form-urlencoded.")
+		return false
+	}
+	if err := r.ParseForm(); err != nil {
+		c.oauthError(http.StatusBadRequest, "invalid_request", "The request body could not be parsed.")
+		return false
+	}
+	return true
 }

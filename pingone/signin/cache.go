@@ -1,6 +1,8 @@
 package signin
 
 import (
+	"github.com/pingone-setup/pingone-setup/internal/securefile"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -348,23 +350,7 @@ func (c *Cache) updateFile(change func(map[string]storedToken)) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.Dir, ".tokens-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), c.filePath())
+	return securefile.Replace(c.filePath(), data)
 }
 
 func (c *Cache) removeFromFile(key Key) {
