@@ -112,6 +112,9 @@ type Model struct {
 
 	interrupted bool
 	quitting    bool
+	// finishWhenDone is set by enter or q on the hand-off while verification still runs: the
+	// wizard ends as soon as it answers.
+	finishWhenDone bool
 }
 
 // New returns the wizard's model, positioned on the first step that applies.
@@ -215,6 +218,11 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if mm, cmd, ok := m.handoffKey(msg); ok {
 			return mm, cmd
 		}
+		if k := msg.String(); m.busy() && (k == "enter" || k == "q") {
+			m.finishWhenDone = true
+			m.hand.note, m.hand.noteOK = "Finishing as soon as verification answers…", true
+			return m, nil
+		}
 	}
 	switch m.phase {
 	case phaseInput:
@@ -258,6 +266,11 @@ func (m *Model) enter(i int) tea.Cmd {
 	m.idx = i
 	if i >= len(m.steps) {
 		m.phase = phaseDone
+		if m.finishWhenDone {
+			m.quitting = true
+			m.cancel()
+			return tea.Quit
+		}
 		return nil
 	}
 	m.status[i] = statusCurrent

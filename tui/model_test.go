@@ -518,3 +518,4 @@ func TestWithoutColourTheScreenIsPlainText(t *testing.T) {
 	}
 	h.wantScreen("✗ Read users")
 }
+

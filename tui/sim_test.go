@@ -127,3 +127,34 @@ func TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne(t *testing.T) {
 		})
 	}
 }
+
+// TestEnterWhileVerificationRunsFinishesOnceItAnswers presses enter the moment the hand-off shows,
+// while verification is still waiting on a slow PingOne: the wizard must end, verified, rather
+// than drop the key.
+func TestEnterWhileVerificationRunsFinishesOnceItAnswers(t *testing.T) {
+	sim := pingonetest.New()
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	sd := sim.Seed()
+	api := pingone.NewClient(context.Background(), srv.URL+"/v1", pingone.StaticToken(sim.IssueUserToken(sd.Production.ID, sd.Admin.ID, time.Hour)))
+	env := flows.Env{API: api, Identity: flows.Identity{UserID: sd.Admin.ID, Username: "admin", EnvironmentID: sd.Production.ID}}
+	plan, _ := flows.Plan{Preset: "cli-login", SignInUser: "admin"}.WithPreset()
+	tm := teatest.NewTestModel(t, New(Options{Env: env, Plan: plan, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 32))
+	for _, q := range []string{"Target environment", "What are you connecting?", "Application name", "Description", "The cli-login preset sets", "Who will sign in through the app?"} {
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(q)) }, teatest.WithDuration(10*time.Second))
+		if q == "Who will sign in through the app?" {
+			sim.SetLatency(300 * time.Millisecond) // verification makes at least two calls: 600 ms
+		}
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	}
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Your Worker app is ready")) }, teatest.WithDuration(20*time.Second))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	st, err := final.Result()
+	if err != nil || final.Interrupted() {
+		t.Fatalf("Result() = %v, interrupted %v", err, final.Interrupted())
+	}
+	if st.Verified == nil || !st.Verified.OK {
+		t.Errorf("verification %+v", st.Verified)
+	}
+}
