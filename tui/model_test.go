@@ -518,4 +518,3 @@ func TestWithoutColourTheScreenIsPlainText(t *testing.T) {
 	}
 	h.wantScreen("✗ Read users")
 }
-
