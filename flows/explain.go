@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -52,6 +53,9 @@ func Explain(err error) Explanation {
 		return ex
 	}
 	ex.ErrorID = e.ID
+	// The details and the id are listed on their own; the cause keeps the call and PingOne's words.
+	short := fmt.Sprintf("%s %s: HTTP %d %s: %s", e.Method, e.Path, e.Status, e.Code, e.Message)
+	ex.Cause = strings.Replace(ex.Cause, e.Error(), strings.TrimSpace(short), 1)
 	for _, d := range e.Details {
 		switch {
 		case d.Target != "":

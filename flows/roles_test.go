@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -222,5 +223,20 @@ func TestDoctorFlagsSettingsThatDoNotFitTogether(t *testing.T) {
 				t.Errorf("%v: findings %v, want %s", c.app.GrantTypes, got, w)
 			}
 		}
+	}
+}
+
+func TestAnExplainedPingOneErrorListsDetailsAndIDOnceWithAFix(t *testing.T) {
+	pe := &pingone.Error{Status: 403, ID: "err-1", Code: "ACCESS_FAILED", Message: "You do not have access to this resource.", Method: "GET", Path: "/v1/environments/e",
+		Details: []pingone.ErrorDetail{{Code: "INSUFFICIENT_PERMISSIONS", Message: "The actor attempting to perform the request is not authorized."}}}
+	ex := Explain(&StepError{Step: "Choose environment", Err: fmt.Errorf("read environment e: %w", pe)})
+	if ex.Step != "Choose environment" || ex.ErrorID != "err-1" || ex.Fix == "" || len(ex.Details) != 1 {
+		t.Fatalf("%+v", ex)
+	}
+	if strings.Contains(ex.Cause, "err-1") || strings.Contains(ex.Cause, "not authorized") {
+		t.Errorf("cause %q repeats the id or the details", ex.Cause)
+	}
+	if !strings.Contains(ex.Cause, "read environment e: GET /v1/environments/e: HTTP 403 ACCESS_FAILED") {
+		t.Errorf("cause %q", ex.Cause)
 	}
 }
