@@ -338,3 +338,44 @@ func TestRunStopsAtTheFirstFailureAndKeepsWhatItDid(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+func TestADryRunJudgesTheRolesThePlanWillAssign(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	env.DryRun = true
+	s, err := tn.apply(env, flows.Plan{Preset: "stackone", SignInUser: "jdoe", UserRoleAssignments: []flows.UserRoleAssignment{
+		{User: "jdoe", Role: "Identity Data Read Only", Scope: "environment"},
+		{User: "jdoe", Role: "Application Owner", Scope: "environment"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(codes(s.Findings), "ROLE_MISSING") || !s.Report.OK() {
+		t.Errorf("the plan assigns what jdoe lacks, yet the dry run reports %v", codes(s.Findings))
+	}
+}
+
+func TestTheCreateStepAdoptsAnAppThatAppearedSinceTheLookup(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	env.Interactive = true // the wizard: the lookup ran before the admin went back and forth
+	plan, _ := flows.Plan{Preset: "sync-worker"}.WithPreset()
+	s := flows.State{Plan: plan, Target: pingone.Environment{ID: tn.seed.Production.ID}}
+	// The app exists (created earlier in this run, then Back), but the state predates it.
+	body := map[string]any{"name": "Sync Worker", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT", "grantTypes": []string{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_POST"}
+	id := tn.sim.AddApplication(tn.seed.Production.ID, body)
+	var create flows.Step
+	for _, st := range flows.Steps() {
+		if st.ID == flows.StepCreate {
+			create = st
+		}
+	}
+	res, err := create.Run(context.Background(), env, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res(&s)
+	if s.App == nil || s.App.ID != id || len(tn.appsNamed(tn.seed.Production.ID, "Sync Worker")) != 1 {
+		t.Errorf("create made a twin instead of adopting %s", id)
+	}
+}

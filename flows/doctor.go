@@ -26,6 +26,8 @@ const (
 	FindRolePopulationOnly = "ROLE_POPULATION_ONLY"
 	FindRoleUnneeded       = "ROLE_UNNEEDED"
 	FindRoleCheckSkipped   = "ROLE_CHECK_SKIPPED"
+	FindPermissionUnknown  = "PERMISSION_UNKNOWN"
+	FindGuideDiffers       = "GUIDE_DIFFERS"
 )
 
 // Diagnosis is doctor's result.
@@ -59,9 +61,10 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 		return Diagnosis{}, err
 	}
 	plan := Export(*live)
-	plan.Capabilities = capabilities
-	if len(plan.Capabilities) == 0 {
-		plan.Preset = guessPreset(live.App)
+	if len(capabilities) > 0 {
+		plan.Capabilities = capabilities
+	} else {
+		plan.Preset = guessPreset(live.App) // for the vendor-guide check
 	}
 	plan.SignInUser = user
 	d := Diagnosis{Live: live, Plan: plan}

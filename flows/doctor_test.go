@@ -136,4 +136,7 @@ func TestExportThenApplyToAnotherEnvironmentReproducesTheApp(t *testing.T) {
 	if len(b.Application.RoleAssignments) != 1 {
 		t.Errorf("the copy's roles %+v", b.Application.RoleAssignments)
 	}
+	if len(exported.Capabilities) == 0 || copied.Report == nil || len(copied.Report.Capabilities) == 0 {
+		t.Error("an applied export must still check the roles of what the connector calls")
+	}
 }

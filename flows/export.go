@@ -143,7 +143,10 @@ func Export(l Live) Plan {
 	for _, ra := range l.AppRoles {
 		spec.RoleAssignments = append(spec.RoleAssignments, RoleAssignment{Role: byID[ra.Role.ID], Scope: scopeString(ra.Scope, l.Environment)})
 	}
-	return Plan{Application: spec}
+	// What the connector calls is not stored in PingOne: take it from the preset the app matches,
+	// so applying the export checks roles for something rather than nothing.
+	pr, _ := PresetByName(guessPreset(a))
+	return Plan{Application: spec, Capabilities: slices.Clone(pr.Capabilities)}
 }
 
 // liveScopes lists the names of the openid scopes granted to the app, in catalogue order.

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -265,7 +266,7 @@ func joinPath(path, key string) string {
 
 func decodeProblems(err error) []Problem {
 	var te *yaml.TypeError
-	if ok := asTypeError(err, &te); ok {
+	if errors.As(err, &te) {
 		out := make([]Problem, 0, len(te.Errors))
 		for _, e := range te.Errors {
 			out = append(out, Problem{Field: "plan", Message: yamlMessage(fmt.Errorf("%s", e)), Line: yamlLine(fmt.Errorf("%s", e))})
@@ -273,14 +274,6 @@ func decodeProblems(err error) []Problem {
 		return out
 	}
 	return []Problem{{Field: "plan", Message: yamlMessage(err), Line: yamlLine(err)}}
-}
-
-func asTypeError(err error, te **yaml.TypeError) bool {
-	t, ok := err.(*yaml.TypeError)
-	if ok {
-		*te = t
-	}
-	return ok
 }
 
 // yamlLine pulls "line N" out of a yaml.v3 message.

@@ -154,3 +154,40 @@ func TestEveryPresetProducesAValidPlan(t *testing.T) {
 		}
 	}
 }
+
+func TestChoosingAPresetKeepsTheUserAndANameTheAdminGave(t *testing.T) {
+	var env Input
+	s := State{Plan: Plan{SignInUser: "jdoe", Application: AppSpec{Name: "My App"}}}
+	for _, in := range environmentInputs(&s) {
+		if in.Key == "preset" {
+			env = in
+		}
+	}
+	if err := env.Set(&s, "stackone"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Plan.SignInUser != "jdoe" || s.Plan.Application.Name != "My App" || s.Plan.Application.TokenEndpointAuthMethod != "CLIENT_SECRET_POST" {
+		t.Errorf("plan %+v", s.Plan)
+	}
+	// Switching presets replaces the old preset's default name, not one the admin typed.
+	s = State{}
+	_ = env.Set(&s, "stackone")
+	_ = env.Set(&s, "sync-worker")
+	if s.Plan.Application.Name != "Sync Worker" {
+		t.Errorf("name %q after switching presets", s.Plan.Application.Name)
+	}
+}
+
+func TestDecliningTheSettingsReviewKeepsTheStepOpen(t *testing.T) {
+	s := State{Plan: Plan{Preset: "custom"}}
+	s.Plan, _ = s.Plan.WithPreset()
+	for _, in := range settingsInputs(&s) {
+		if in.Key == "review" {
+			if err := in.Set(&s, "false"); err == nil {
+				t.Error("answering no to \"Use these settings?\" went ahead")
+			}
+			return
+		}
+	}
+	t.Fatal("no review question")
+}

@@ -29,9 +29,6 @@ type Preset struct {
 	GuideClaim string
 }
 
-// RolesGoTo derives whose roles matter from the preset's grant types.
-func (p Preset) RolesGoTo() RolesGoTo { return RolesGoToFor(p.App.GrantTypes) }
-
 // RolesGoToFor derives whose roles PingOne checks from an app's grant types: any user-based grant
 // means the signing-in user; client credentials alone means the app itself.
 func RolesGoToFor(grants []string) RolesGoTo {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -86,6 +87,29 @@ func actorAssignments(ctx context.Context, env Env, s State) (kind, id, name str
 	return "application", s.App.ID, s.App.Name, ras, wrap("read the application's role assignments", err)
 }
 
+// plannedAssignments are the plan's role assignments for the actor, as PingOne will hold them.
+func plannedAssignments(s State, roles []pingone.Role, kind, name string) []pingone.RoleAssignment {
+	var wants []RoleAssignment
+	if kind == "application" {
+		wants = s.Plan.Application.RoleAssignments
+	} else if u := s.SignInUser; u != nil {
+		for _, w := range s.Plan.UserRoleAssignments {
+			if strings.EqualFold(w.User, u.Username) || strings.EqualFold(w.User, u.Email) {
+				wants = append(wants, RoleAssignment{Role: w.Role, Scope: w.Scope})
+			}
+		}
+	}
+	var out []pingone.RoleAssignment
+	for _, w := range wants {
+		role, ok := roleByName(roles, w.Role)
+		scope, err := scopeFor(s, w.Scope)
+		if ok && err == nil {
+			out = append(out, pingone.RoleAssignment{Role: pingone.Ref{ID: role.ID}, Scope: scope})
+		}
+	}
+	return out
+}
+
 // adminAssignments reads the roles of whoever runs the setup, to know which roles they may grant.
 // A 403 means "unknown", not failure: the fix is then offered as advice.
 func adminAssignments(ctx context.Context, env Env) ([]pingone.RoleAssignment, bool, error) {
@@ -128,13 +152,18 @@ func runRoleCheck(ctx context.Context, env Env, s State) (Result, error) {
 		return nil, err
 	}
 	if id == "" && kind == "user" {
-		f := Finding{Code: "ROLE_CHECK_SKIPPED", Severity: SeverityWarning,
+		f := Finding{Code: FindRoleCheckSkipped, Severity: SeverityWarning,
 			Message: "The roles of the user who will sign in were not checked: no user was named, and you did not sign in as a user of the target environment.",
 			Fix:     "Name the user with signInUser in the plan (or --user for doctor)."}
 		return func(s *State) { s.Roles = roles; s.Findings = append(s.Findings, f) }, nil
 	}
+	judged := actor
+	if env.DryRun {
+		// Nothing was assigned, but the plan will: judge the setup the plan makes.
+		judged = append(slices.Clone(actor), plannedAssignments(s, roles, kind, name)...)
+	}
 	rep := CheckRoles(RoleCheck{
-		Roles: roles, Assignments: actor, Environment: s.Target,
+		Roles: roles, Assignments: judged, Environment: s.Target,
 		ActorKind: kind, ActorID: id, ActorName: name,
 		Capabilities: capabilitiesOf(s.Plan), AdminAssignments: admin, AdminKnown: adminKnown,
 		ForApplication: kind == "application", Preset: presetOf(s.Plan),
@@ -178,19 +207,19 @@ func roleFindings(r RoleReport) []Finding {
 		switch c.Coverage {
 		case Missing:
 			out = append(out, Finding{
-				Code: "ROLE_MISSING", Severity: SeverityError,
+				Code: FindRoleMissing, Severity: SeverityError,
 				Message: fmt.Sprintf("%s: %s will return HTTP 403: %s holds no role with %s in this environment", c.Title, c.Calls, who, strings.Join(missingPerms(c), ", ")),
 				Fix:     fixText(r),
 			})
 		case PopulationOnly:
 			out = append(out, Finding{
-				Code: "ROLE_POPULATION_ONLY", Severity: SeverityWarning,
+				Code: FindRolePopulationOnly, Severity: SeverityWarning,
 				Message: fmt.Sprintf("%s: %s holds the role only at population scope (%s), so %s sees only that population's users", c.Title, who, viaOf(c), c.Calls),
 				Fix:     fixText(r),
 			})
 		case Unknown:
 			out = append(out, Finding{
-				Code: "PERMISSION_UNKNOWN", Severity: SeverityWarning,
+				Code: FindPermissionUnknown, Severity: SeverityWarning,
 				Message: fmt.Sprintf("%s: no role on this tenant lists %s, so whether %s works cannot be predicted", c.Title, strings.Join(unknownPerms(c), ", "), c.Calls),
 				Fix:     "Try the call once the app is set up; if it returns 403, create a custom role holding the permission.",
 			})
@@ -198,13 +227,13 @@ func roleFindings(r RoleReport) []Finding {
 	}
 	if len(r.Unneeded) > 0 {
 		out = append(out, Finding{
-			Code: "ROLE_UNNEEDED", Severity: SeverityWarning,
+			Code: FindRoleUnneeded, Severity: SeverityWarning,
 			Message: fmt.Sprintf("%s holds roles it does not need: %s (often inherited from its creator when assignActorRoles was not false)", who, strings.Join(r.Unneeded, ", ")),
 			Fix:     "Remove these role assignments in the console (Applications > the app > Roles) to keep least privilege.",
 		})
 	}
 	if r.GuideNote != "" {
-		out = append(out, Finding{Code: "GUIDE_DIFFERS", Severity: SeverityInfo, Message: r.GuideNote, Fix: "Follow the roles this tool proposes; they come from PingOne's own role table."})
+		out = append(out, Finding{Code: FindGuideDiffers, Severity: SeverityInfo, Message: r.GuideNote, Fix: "Follow the roles this tool proposes; they come from PingOne's own role table."})
 	}
 	return out
 }
@@ -489,7 +518,7 @@ func confirmAssigned(ctx context.Context, env Env, kind, envID, id, roleID strin
 	return cause
 }
 
-var roleCodes = map[string]bool{"ROLE_CHECK_SKIPPED": true, "ROLE_MISSING": true, "ROLE_POPULATION_ONLY": true, "PERMISSION_UNKNOWN": true, "ROLE_UNNEEDED": true, "GUIDE_DIFFERS": true}
+var roleCodes = map[string]bool{FindRoleCheckSkipped: true, FindRoleMissing: true, FindRolePopulationOnly: true, FindPermissionUnknown: true, FindRoleUnneeded: true, FindGuideDiffers: true}
 
 func withoutRoleFindings(s State) State {
 	var keep []Finding

@@ -137,6 +137,9 @@ func settingsInputs(s *State) []Input {
 			Key: "review", Title: "Use these settings?", Kind: Confirm,
 			Get: func(s *State) string { return "true" },
 			Set: func(s *State, v string) error {
+				if v != "true" {
+					return fmt.Errorf("change the settings above (shift+tab goes back through them), then confirm")
+				}
 				if errs := consistency(s.Plan.Application); len(errs) > 0 {
 					return fmt.Errorf("%s", errs[0].Message)
 				}

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -72,7 +71,7 @@ func ValidateRedirectURI(s string) (warning string, err error) {
 	switch u.Scheme {
 	case "https":
 	case "http":
-		if !IsLoopbackHost(u.Hostname()) {
+		if !pingone.IsLoopbackHost(u.Hostname()) {
 			return "", fmt.Errorf("%q uses plain http: only loopback addresses (127.0.0.1, localhost) may", s)
 		}
 	default:
@@ -82,15 +81,6 @@ func ValidateRedirectURI(s string) (warning string, err error) {
 		return fmt.Sprintf("%q ends in a slash: the connector's callback must match exactly, so check it really has one", s), nil
 	}
 	return "", nil
-}
-
-// IsLoopbackHost reports whether host is localhost or a loopback IP address.
-func IsLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // ValidateRefreshDuration checks one refresh token duration against PingOne's range.

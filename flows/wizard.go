@@ -112,8 +112,13 @@ func environmentInputs(s *State) []Input {
 					return fmt.Errorf("unknown preset %q", v)
 				}
 				if s.Plan.Preset != v {
-					// A new preset replaces the previous one's defaults.
-					s.Plan = Plan{Preset: v, EnvironmentID: s.Plan.EnvironmentID}
+					// A new preset replaces the previous one's defaults, but not what the admin
+					// gave: the signing-in user and an app name of their own.
+					prev := s.Plan
+					s.Plan = Plan{Preset: v, EnvironmentID: prev.EnvironmentID, SignInUser: prev.SignInUser}
+					if old, ok := PresetByName(prev.Preset); prev.Application.Name != "" && (!ok || prev.Application.Name != old.App.Name) {
+						s.Plan.Application.Name = prev.Application.Name
+					}
 				}
 				p, err := s.Plan.WithPreset()
 				s.Plan = p
@@ -175,14 +180,28 @@ func applicationInputs(s *State) []Input {
 	}
 }
 
+// runLookup finds apps of the chosen name so the wizard can ask before adopting one. The create
+// step looks again itself, so apply and doctor skip this read.
 func runLookup(ctx context.Context, env Env, s State) (Result, error) {
-	apps, err := env.API.ListApplications(ctx, s.Target.ID)
+	if !env.Interactive {
+		return nil, nil
+	}
+	same, err := sameName(ctx, env, s.Target.ID, s.Plan.Application.Name)
+	if err != nil {
+		return nil, err
+	}
+	return func(s *State) { s.SameName = same }, nil
+}
+
+// sameName lists the apps of envID named name; more than one is ErrAmbiguousName.
+func sameName(ctx context.Context, env Env, envID, name string) ([]pingone.Application, error) {
+	apps, err := env.API.ListApplications(ctx, envID)
 	if err != nil {
 		return nil, wrap("list applications", err)
 	}
 	var same []pingone.Application
 	for _, a := range apps {
-		if a.Name == s.Plan.Application.Name {
+		if a.Name == name {
 			same = append(same, a)
 		}
 	}
@@ -191,12 +210,9 @@ func runLookup(ctx context.Context, env Env, s State) (Result, error) {
 		for i, a := range same {
 			ids[i] = a.ID
 		}
-		return nil, fmt.Errorf("%w: %d applications are named %q (%s); rename or delete all but one, or choose another name", ErrAmbiguousName, len(same), s.Plan.Application.Name, strings.Join(ids, ", "))
+		return nil, fmt.Errorf("%w: %d applications are named %q (%s); rename or delete all but one, or choose another name", ErrAmbiguousName, len(same), name, strings.Join(ids, ", "))
 	}
-	return func(s *State) {
-		s.SameName = same
-		s.Adopt = len(same) == 1 && !env.Interactive
-	}, nil
+	return same, nil
 }
 
 func adoptInputs(s *State) []Input {
@@ -221,10 +237,16 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if errs := s.Plan.Validate(); len(errs) > 0 {
 		return nil, &PlanError{Problems: errs}
 	}
-	if len(s.SameName) == 1 {
-		live := s.SameName[0]
+	// Look again right before creating, whatever the state says: after Back, a retry or a lost
+	// response, the app of this name may exist already, and a setup never creates a twin.
+	same, err := sameName(ctx, env, s.Target.ID, s.Plan.Application.Name)
+	if err != nil {
+		return nil, err
+	}
+	if len(same) == 1 {
+		live := same[0]
 		return func(s *State) {
-			s.App = &live
+			s.App, s.SameName = &live, same
 			s.record(Change{Step: StepCreate, Action: Adopted, Object: appObject(live), Applied: true})
 		}, nil
 	}

@@ -20,7 +20,7 @@ func serveSimulator(addr string) (*pingonetest.Server, string, func(), error) {
 	if err != nil {
 		return nil, "", nil, usagef("--listen %q: want 127.0.0.1:PORT", addr)
 	}
-	if !flows.IsLoopbackHost(host) {
+	if !pingone.IsLoopbackHost(host) {
 		return nil, "", nil, usagef("--listen %q: the simulator listens on loopback addresses only", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
