@@ -345,7 +345,7 @@ func TestADryRunJudgesTheRolesThePlanWillAssign(t *testing.T) {
 	env.DryRun = true
 	s, err := tn.apply(env, flows.Plan{Preset: "stackone", SignInUser: "jdoe", UserRoleAssignments: []flows.UserRoleAssignment{
 		{User: "jdoe", Role: "Identity Data Read Only", Scope: "environment"},
-		{User: "jdoe", Role: "Application Owner", Scope: "environment"},
+		{User: "jdoe", Role: "Configuration Read Only", Scope: "environment"},
 	}})
 	if err != nil {
 		t.Fatal(err)

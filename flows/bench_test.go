@@ -30,7 +30,7 @@ func BenchmarkStackonePresetWith100msLatency(b *testing.B) {
 		env := flows.Env{API: api, Identity: flows.Identity{UserID: sd.Admin.ID, EnvironmentID: sd.Production.ID}}
 		plan, _ := flows.Plan{Preset: "stackone", SignInUser: "jdoe", UserRoleAssignments: []flows.UserRoleAssignment{
 			{User: "jdoe", Role: "Identity Data Read Only", Scope: "environment"},
-			{User: "jdoe", Role: "Application Owner", Scope: "environment"},
+			{User: "jdoe", Role: "Configuration Read Only", Scope: "environment"},
 		}}.WithPreset()
 		sim.SetLatency(latency)
 		b.StartTimer()

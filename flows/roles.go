@@ -22,6 +22,14 @@ var canAssign = map[string]func(target string) bool{
 	"DaVinci Admin": func(t string) bool { return t == "DaVinci Admin" || t == "DaVinci Admin Read Only" },
 }
 
+// readOnlyOf names the role whose read-only variant each read-only built-in role is: holding the
+// parent lets an admin assign the variant (pingone-api.md §6).
+var readOnlyOf = map[string]string{
+	"Identity Data Read Only": "Identity Data Admin",
+	"Configuration Read Only": "Environment Admin",
+	"DaVinci Admin Read Only": "DaVinci Admin",
+}
+
 // Coverage is how well an actor's roles cover one permission in the target environment.
 type Coverage string
 
@@ -220,8 +228,20 @@ func describe(r pingone.Role, s pingone.RoleScope) string {
 }
 
 // grantableBy reports whether an actor holding assigns may give role target at environment scope
-// on env.
+// on env. PingOne asks two things (pingone-api.md §6): a held role whose can-assign rule names the
+// target, and the target itself (or the role it is the read-only variant of) held at the same or
+// a broader scope ("Must have role at the same or broader scope").
 func grantableBy(assigns []pingone.RoleAssignment, byID map[string]pingone.Role, target pingone.Role, env pingone.Environment) bool {
+	holds := false
+	for _, ra := range assigns {
+		held, ok := byID[ra.Role.ID]
+		if ok && scopeCovers(ra.Scope, env) == Covered && (held.ID == target.ID || held.Name == readOnlyOf[target.Name]) {
+			holds = true
+		}
+	}
+	if !holds {
+		return false
+	}
 	for _, ra := range assigns {
 		held, ok := byID[ra.Role.ID]
 		if !ok || scopeCovers(ra.Scope, env) != Covered {
@@ -278,46 +298,54 @@ func solveFix(in RoleCheck, missing []string) *RoleFix {
 	grantable := func(r pingone.Role) bool {
 		return in.AdminKnown && grantableBy(in.AdminAssignments, byID, r, in.Environment)
 	}
-	sort.SliceStable(candidates, func(i, j int) bool {
-		if gi, gj := grantable(candidates[i]), grantable(candidates[j]); gi != gj {
-			return gi
+	// Among the roles the admin may grant first; only when they cannot cover it, the smallest set
+	// of any roles, offered as advice for an admin who may grant them.
+	var mine []pingone.Role
+	for _, r := range candidates {
+		if grantable(r) {
+			mine = append(mine, r)
 		}
-		return len(candidates[i].Permissions) < len(candidates[j].Permissions)
-	})
-	type best struct {
-		set        []pingone.Role
-		perms      int
-		allGranted bool
 	}
-	var found *best
-	// Exact search by size: candidates are few (PingOne has 19 built-in roles).
-	for size := 1; size <= len(candidates) && found == nil; size++ {
-		forEachSubset(len(candidates), size, func(idx []int) {
+	set := smallestCover(mine, covers)
+	fix := &RoleFix{ScopeType: pingone.ScopeTypeEnvironment, ScopeID: in.Environment.ID, Grantable: set != nil, Covers: covers}
+	if set == nil {
+		set = smallestCover(candidates, covers)
+	}
+	if set == nil {
+		return nil
+	}
+	fix.Roles = set
+	for _, r := range set {
+		fix.Names = append(fix.Names, r.Name)
+	}
+	return fix
+}
+
+// smallestCover finds the fewest roles that together hold every permission of need; among sets
+// of that size, the one granting the fewest permissions (least privilege). Exact search: PingOne
+// has 19 built-in roles.
+func smallestCover(roles []pingone.Role, need []string) []pingone.Role {
+	var best []pingone.Role
+	bestPerms := 0
+	for size := 1; size <= len(roles) && best == nil; size++ {
+		forEachSubset(len(roles), size, func(idx []int) {
 			set := make([]pingone.Role, len(idx))
-			perms, all := 0, true
+			perms := 0
 			for i, k := range idx {
-				set[i] = candidates[k]
-				perms += len(candidates[k].Permissions)
-				all = all && grantable(candidates[k])
+				set[i] = roles[k]
+				perms += len(roles[k].Permissions)
 			}
-			for _, m := range covers {
+			for _, m := range need {
 				if !slices.ContainsFunc(set, func(r pingone.Role) bool { return holds(r, m) }) {
 					return
 				}
 			}
-			if found == nil || (all && !found.allGranted) || (all == found.allGranted && perms < found.perms) {
-				found = &best{set: set, perms: perms, allGranted: all}
+			if best == nil || perms < bestPerms {
+				best, bestPerms = set, perms
 			}
 		})
 	}
-	if found == nil {
-		return nil
-	}
-	fix := &RoleFix{Roles: found.set, ScopeType: pingone.ScopeTypeEnvironment, ScopeID: in.Environment.ID, Grantable: found.allGranted, Covers: covers}
-	for _, r := range found.set {
-		fix.Names = append(fix.Names, r.Name)
-	}
-	return fix
+	return best
 }
 
 // forEachSubset calls f with every combination of k indexes out of n.

@@ -114,20 +114,41 @@ func TestARoleHeldOnlyAtPopulationScopeIsReportedAsPartial(t *testing.T) {
 	}
 }
 
-func TestTheFixIsTheSmallestSetOfGrantableRoles(t *testing.T) {
-	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}
+func TestTheFixIsTheSmallestSetOfRolesTheAdminMayGrant(t *testing.T) {
+	// The admin may assign what its roles' can-assign rules allow, and only roles it holds itself
+	// (or their read-only variants) at a covering scope. DaVinci Admin alone would cover all of
+	// it, but the admin does not hold it, so it is not offered.
+	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg), assign("r-ida", "ENVIRONMENT", testEnv)}
 	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
 		Capabilities: stackoneCaps(), AdminAssignments: admin, AdminKnown: true})
-	if rep.Fix == nil {
-		t.Fatal("no fix")
+	if rep.Fix == nil || !rep.Fix.Grantable {
+		t.Fatalf("fix %+v: want a grantable one", rep.Fix)
 	}
-	// In this table DaVinci Admin alone holds every missing permission, and Environment Admin may
-	// grant every role but Organization Admin: one role is the smallest fix.
-	if len(rep.Fix.Names) != 1 || !rep.Fix.Grantable {
-		t.Errorf("fix %+v: want one grantable role", rep.Fix)
+	got := slices.Sorted(slices.Values(rep.Fix.Names))
+	if want := []string{"Configuration Read Only", "Identity Data Read Only"}; !slices.Equal(got, want) {
+		t.Errorf("fix %v, want %v (read-only variants of the admin's own roles, least privilege)", got, want)
 	}
 	if rep.Fix.ScopeType != "ENVIRONMENT" || rep.Fix.ScopeID != testEnv {
 		t.Errorf("fix scope %s %s", rep.Fix.ScopeType, rep.Fix.ScopeID)
+	}
+}
+
+func TestARoleTheAdminDoesNotHoldIsNeverGrantable(t *testing.T) {
+	// Environment Admin's can-assign rule names DaVinci Admin, but the admin does not hold it.
+	admin := []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)}
+	roles := testRoles()
+	byID := map[string]pingone.Role{}
+	for _, r := range roles {
+		byID[r.ID] = r
+	}
+	if grantableBy(admin, byID, byID["r-dv"], testEnvironment) {
+		t.Error("a role the admin does not hold was grantable")
+	}
+	if !grantableBy(admin, byID, byID["r-cro"], testEnvironment) {
+		t.Error("the read-only variant of a held role was not grantable")
+	}
+	if grantableBy([]pingone.RoleAssignment{assign("r-env", "ENVIRONMENT", "other-env")}, byID, byID["r-cro"], testEnvironment) {
+		t.Error("a role held only in another environment made it grantable here")
 	}
 }
 
