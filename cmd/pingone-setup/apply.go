@@ -40,40 +40,40 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	plan, err := flows.ParsePlan(data)
 	if err != nil {
-		if c.output == "json" {
-			_ = writeJSON(stdout, summarize("apply", flows.State{}, err))
-		}
-		return usageError{fmt.Sprintf("%s: %v", planFile, err)}
+		return failJSON(&c, stdout, "apply", flows.State{}, usageError{msg: fmt.Sprintf("%s: %v", planFile, err), err: err})
 	}
 	if c.targetEnv != "" {
 		plan.EnvironmentID = c.targetEnv
 	}
 	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
-		return err
+		return failJSON(&c, stdout, "apply", flows.State{}, err)
 	}
 	defer sess.close()
 
+	// In JSON mode stdout holds only the document: the preview and questions go to stderr.
+	talk := stdout
+	if c.output == "json" {
+		talk = stderr
+	}
 	confirm := !dryRun && !yes
 	state, err := flows.Run(ctx, sess.env(false, dryRun || confirm), flows.Steps(), flows.State{Plan: plan})
 	if err == nil && confirm {
 		if writes(state.Changes) > 0 {
-			if c.output == "text" {
-				fmt.Fprintln(stdout, "Changes to make:")
-				printChanges(stdout, state.Changes)
-			}
+			fmt.Fprintln(talk, "Changes to make:")
+			printChanges(talk, state.Changes)
 			if !isTerminal(stdin) {
-				return usagef("apply would change PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only see the changes")
+				return failJSON(&c, stdout, "apply", state, usagef("apply would change PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only see the changes"))
 			}
-			if !ask(stdin, stdout, "Apply these changes? [y/N] ") {
-				return errInterrupted
+			if !ask(stdin, talk, "Apply these changes? [y/N] ") {
+				return failJSON(&c, stdout, "apply", state, errDeclined)
 			}
 		}
 		// Consent given, or nothing to write: the real run hands over credentials and verifies.
 		state, err = flows.Run(ctx, sess.env(false, false), flows.Steps(), flows.State{Plan: plan})
 	}
 	if err == nil && envFile != "" && state.Credentials != nil {
-		err = writeEnv(envFile, *state.Credentials, yes, stdin, stdout)
+		err = writeEnv(envFile, *state.Credentials, yes, stdin, talk)
 	}
 	rep := summarize("apply", state, err)
 	rep.DryRun = dryRun
@@ -86,7 +86,7 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return werr
 		}
 		if err != nil {
-			return errReported
+			return reported{err}
 		}
 		return nil
 	}

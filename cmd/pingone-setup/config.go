@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,12 +15,18 @@ import (
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
-// usageError is a command line mistake: exit code 2.
-type usageError struct{ msg string }
+// usageError is a command line mistake, or for doctor a failure to connect: exit code 2.
+type usageError struct {
+	msg string
+	err error
+}
 
 func (e usageError) Error() string { return e.msg }
 
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+// Unwrap returns the cause, if any, so a cancellation still exits 130.
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
 
 // common are the flags every command shares (product.md's command line contract). Each also
 // reads the environment variables PingOne's SDK and Terraform provider use.
@@ -122,6 +129,32 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 	if c.demo {
 		return startDemo(ctx, c)
 	}
+	// An explicit --token-file wins; then a worker's client ID (flag or environment); then a token
+	// from the environment: an exported PINGONE_API_ACCESS_TOKEN must not beat explicit flags.
+	token, err := readSecret(c.tokenFile, "", stdin)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" && c.login != "" {
+		return nil, usagef("choose one sign-in: --token-file or --login")
+	}
+	if token == "" && c.clientID == "" && c.login == "" {
+		token = strings.TrimSpace(os.Getenv("PINGONE_API_ACCESS_TOKEN"))
+	}
+	useToken := token != ""
+	var claims pingone.TokenClaims
+	envID := c.environmentID
+	if useToken {
+		if claims, err = pingone.ParseTokenClaims(token); err != nil {
+			return nil, fmt.Errorf("the access token is not a PingOne JWT: %w", err)
+		}
+		if claims.Expired(timeNow()) {
+			return nil, fmt.Errorf("the access token expired at %s: get a new one", claims.ExpiresAt.Format("2006-01-02 15:04 MST"))
+		}
+		if e := claims.Environment(); e != "" {
+			envID = e
+		}
+	}
 	region := pingone.RegionNA
 	switch {
 	case c.region != "":
@@ -130,8 +163,8 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 			return nil, usagef("--region: %v", err)
 		}
 		region = r
-	case c.apiURL == "" && c.authURL == "" && c.environmentID != "":
-		region = discoverRegion(ctx, c.environmentID, stderr)
+	case c.apiURL == "" && c.authURL == "" && envID != "":
+		region = discoverRegion(ctx, envID, stderr)
 	}
 	ep, err := pingone.ResolveEndpoints(region, c.apiURL, c.authURL)
 	if err != nil {
@@ -139,28 +172,14 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 	}
 	s := &session{endpoints: ep, region: string(region)}
 	var ts oauth2.TokenSource
-	token, err := readSecret(c.tokenFile, "PINGONE_API_ACCESS_TOKEN", stdin)
-	if err != nil {
-		return nil, err
-	}
 	switch {
 	case c.login != "":
 		ts, s.identity, err = interactiveLogin(ctx, c, ep, stderr)
 		if err != nil {
 			return nil, err
 		}
-	case token != "":
-		claims, err := pingone.ParseTokenClaims(token)
-		if err != nil {
-			return nil, fmt.Errorf("the access token is not a PingOne JWT: %w", err)
-		}
-		if claims.Expired(timeNow()) {
-			return nil, fmt.Errorf("the access token expired at %s: get a new one", claims.ExpiresAt.Format("2006-01-02 15:04 MST"))
-		}
-		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: claims.Environment(), OrganizationID: claims.Org}
-		if s.identity.EnvironmentID == "" {
-			s.identity.EnvironmentID = c.environmentID
-		}
+	case useToken:
+		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID, OrganizationID: claims.Org}
 		ts = pingone.StaticToken(token)
 	case c.clientID != "":
 		secret, err := readSecret(c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)
@@ -173,8 +192,7 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 		if c.environmentID == "" {
 			return nil, usagef("--client-id needs --environment-id (the worker's environment)")
 		}
-		ts = pingone.ClientCredentials(ctx, ep.AuthURL, c.environmentID, c.clientID, secret, pingone.AuthMethodClientSecretBasic)
-		if _, err := ts.Token(); err != nil {
+		if ts, err = workerSignIn(ctx, ep, c.environmentID, c.clientID, secret); err != nil {
 			return nil, fmt.Errorf("sign in as worker %s: %w", c.clientID, err)
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
@@ -188,9 +206,34 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 	return s, nil
 }
 
+// workerSignIn gets a client-credentials token, sending the secret the way the worker expects:
+// Basic first (PingOne's usual), then form fields, which workers made with
+// CLIENT_SECRET_POST (the stackone and sync-worker presets) require.
+func workerSignIn(ctx context.Context, ep pingone.Endpoints, envID, clientID, secret string) (oauth2.TokenSource, error) {
+	var first error
+	for _, method := range []string{pingone.AuthMethodClientSecretBasic, pingone.AuthMethodClientSecretPost} {
+		ts := pingone.ClientCredentials(ctx, ep.AuthURL, envID, clientID, secret, method)
+		_, err := ts.Token()
+		if err == nil {
+			return ts, nil
+		}
+		var te *pingone.TokenError
+		if !errors.As(err, &te) || te.Code != "invalid_client" {
+			return nil, err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return nil, first
+}
+
 // readSecret reads a secret from a file ("-" = stdin) or, failing that, an environment variable.
 func readSecret(file, envVar string, stdin io.Reader) (string, error) {
 	if file == "" {
+		if envVar == "" {
+			return "", nil
+		}
 		return strings.TrimSpace(os.Getenv(envVar)), nil
 	}
 	var data []byte

@@ -36,16 +36,13 @@ func doctorCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
-		return connectionError(err)
+		return failJSON(&c, stdout, "doctor", flows.State{}, connectionError(err))
 	}
 	defer sess.close()
 	envID := targetOf(&c, sess)
 	d, err := flows.Doctor(ctx, sess.env(false, false), envID, app, user, capList)
 	if err != nil {
-		if c.output == "json" {
-			_ = writeJSON(stdout, summarize("doctor", flows.State{}, err))
-		}
-		return connectionError(explain(err, sess.client.TransactionID))
+		return failJSON(&c, stdout, "doctor", flows.State{}, connectionError(explain(err, sess.client.TransactionID)))
 	}
 	st := flows.State{Findings: d.Findings, Report: d.Report}
 	if d.Live != nil {
@@ -80,7 +77,7 @@ func connectionError(err error) error {
 	if _, ok := err.(usageError); ok {
 		return err
 	}
-	return usageError{err.Error()}
+	return usageError{msg: err.Error(), err: err}
 }
 
 func targetOf(c *common, s *session) string {
@@ -115,12 +112,12 @@ func exportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	sess, err := signIn(ctx, &c, stdin, stderr)
 	if err != nil {
-		return err
+		return failJSON(&c, stdout, "export", flows.State{}, err)
 	}
 	defer sess.close()
 	live, err := flows.ReadLive(ctx, sess.client, targetOf(&c, sess), app)
 	if err != nil {
-		return explain(err, sess.client.TransactionID)
+		return failJSON(&c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	plan := flows.Export(*live)
 	if c.output == "json" {

@@ -11,6 +11,7 @@ import (
 type explained struct {
 	ex  flows.Explanation
 	txn string
+	err error
 }
 
 func (e explained) Error() string {
@@ -37,4 +38,9 @@ func (e explained) Error() string {
 	return b.String()
 }
 
-func explain(err error, txn string) error { return explained{ex: flows.Explain(err), txn: txn} }
+// Unwrap returns the original error, so exit codes see a cancellation or a usage error.
+func (e explained) Unwrap() error { return e.err }
+
+func explain(err error, txn string) error {
+	return explained{ex: flows.Explain(err), txn: txn, err: err}
+}

@@ -28,7 +28,10 @@ func interactiveLogin(ctx context.Context, c *common, ep pingone.Endpoints, stde
 	cfg := signin.Config{AuthURL: ep.AuthURL, EnvironmentID: c.environmentID, ClientID: c.loginClientID, RedirectPort: c.loginPort}
 	fresh := func(ctx context.Context) (*oauth2.Token, error) {
 		if c.login == "device" {
-			return signin.Device(ctx, cfg, func(dc signin.DeviceCode) { showDeviceCode(ctx, stderr, dc) })
+			// The countdown stops when the sign-in ends, not when the program does.
+			dctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			return signin.Device(dctx, cfg, func(dc signin.DeviceCode) { showDeviceCode(dctx, stderr, dc) })
 		}
 		show := func(url string) {
 			fmt.Fprintf(stderr, "Sign in to PingOne in your browser. If it does not open, open this URL:\n\n  %s\n\nWaiting for the sign-in to finish (Ctrl-C to cancel)...\n", url)

@@ -82,28 +82,34 @@ var (
 	errInterrupted = errors.New("interrupted")
 	// errProblems: doctor found problems (exit 1), already reported.
 	errProblems = errors.New("problems found")
-	// errReported: the error was already printed (e.g. in the JSON document).
-	errReported = errors.New("failed")
+	// errDeclined: the user answered no to apply's question (exit 1: nothing applied).
+	errDeclined = errors.New("not applied: nothing was changed")
 )
+
+// reported is an error already printed in the JSON document: its exit code still follows the
+// error it wraps, but it is not printed again.
+type reported struct{ err error }
+
+func (r reported) Error() string { return r.err.Error() }
+func (r reported) Unwrap() error { return r.err }
 
 func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
+	code := exitFailed
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK
-	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "pingone-setup: %v\n", err)
-		return exitUsage
 	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupt
-	case errors.Is(err, errProblems), errors.Is(err, errReported):
+	case errors.Is(err, errProblems):
 		return exitFailed
-	default:
-		fmt.Fprintf(stderr, "pingone-setup: %v\n", err)
-		return exitFailed
+	case errors.As(err, &ue):
+		code = exitUsage
 	}
+	if !errors.As(err, new(reported)) {
+		fmt.Fprintf(stderr, "pingone-setup: %v\n", err)
+	}
+	return code
 }
 
 func asPlanError(err error, target **flows.PlanError) bool { return errors.As(err, target) }
@@ -120,7 +126,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError{err.Error()}
+		return usageError{msg: err.Error(), err: err}
 	}
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))

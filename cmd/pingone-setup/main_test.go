@@ -281,3 +281,57 @@ func TestUnknownCommandsAreUsageErrors(t *testing.T) {
 		t.Errorf("exit %d", code)
 	}
 }
+
+func TestInJSONModeEveryFailureIsOneDocumentWithTheFix(t *testing.T) {
+	e := newEnv(t)
+	t.Setenv("PINGONE_API_ACCESS_TOKEN", "")
+	// No sign-in at all: a usage error, still one JSON document.
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes", "--output", "json")
+	var doc struct {
+		Error *struct {
+			Message, Fix, Step, PingOneErrorID string `json:"pingoneErrorId"`
+		}
+	}
+	if code != 2 || json.Unmarshal([]byte(out), &doc) != nil || doc.Error == nil || stderr != "" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	// A PingOne refusal: the step, the fix and PingOne's error id are in the document.
+	t.Setenv("PINGONE_API_ACCESS_TOKEN", e.sim.IssueUserToken(e.seed.Production.ID, e.seed.Helpdesk.ID, time.Hour))
+	code, out, _ = e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes", "--output", "json")
+	var full map[string]map[string]any
+	_ = json.Unmarshal([]byte(out), &full)
+	if code != 1 || full["error"]["step"] == nil || full["error"]["fix"] == nil || full["error"]["pingoneErrorId"] == nil {
+		t.Errorf("exit %d, error %v", code, full["error"])
+	}
+}
+
+func TestAWorkerUsingClientSecretPostCanSignIn(t *testing.T) {
+	e := newEnv(t)
+	t.Setenv("PINGONE_API_ACCESS_TOKEN", e.sim.IssueUserToken(e.seed.Production.ID, e.seed.Admin.ID, time.Hour))
+	env := e.seed.Production.ID
+	id := e.sim.AddApplication(env, map[string]any{"name": "Post Worker", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
+		"grantTypes": []string{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_POST"})
+	if err := e.sim.AssignAppRole(env, id, "Identity Data Admin", "ENVIRONMENT", env); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sim.AssignAppRole(env, id, "Configuration Read Only", "ENVIRONMENT", env); err != nil {
+		t.Fatal(err)
+	}
+	secret := e.file("secret", e.sim.ApplicationSecret(env, id))
+	// The exported admin token must not win over the explicit worker flags.
+	code, out, stderr := e.run("doctor", "--app", "Post Worker", "--client-id", id, "--client-secret-file", secret, "--environment-id", env, "--output", "json")
+	if code == 2 {
+		t.Fatalf("sign-in failed: %s %s", out, stderr)
+	}
+	var doc struct{ Application struct{ ID string } }
+	if json.Unmarshal([]byte(out), &doc) != nil || doc.Application.ID != id {
+		t.Errorf("doctor as the worker: exit %d %s %s", code, out, stderr)
+	}
+	var signedIn bool
+	for _, r := range e.sim.Requests() {
+		signedIn = signedIn || (r.Method == "POST" && strings.HasSuffix(r.Path, "/as/token") && r.Status == 200)
+	}
+	if !signedIn {
+		t.Error("no client-credentials token was issued: the environment token won over --client-id")
+	}
+}

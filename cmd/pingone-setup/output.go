@@ -69,12 +69,11 @@ type envSummary struct {
 	Name string `json:"name,omitempty"`
 }
 
+// errorSummary is an error in the JSON document: the step, the cause, PingOne's details and
+// error id, the fix, and a plan's problems.
 type errorSummary struct {
-	Message  string          `json:"message"`
-	PingOne  string          `json:"pingoneErrorId,omitempty"`
-	Code     string          `json:"code,omitempty"`
-	Details  []string        `json:"details,omitempty"`
-	Problems []flows.Problem `json:"problems,omitempty"`
+	flows.Explanation
+	Message string `json:"message"`
 }
 
 func summarize(cmd string, s flows.State, err error) report {
@@ -92,24 +91,21 @@ func summarize(cmd string, s flows.State, err error) report {
 		r.Environment = &envSummary{ID: s.Target.ID, Name: s.Target.Name}
 	}
 	if err != nil {
-		r.Error = describeError(err)
+		r.Error = &errorSummary{Explanation: flows.Explain(err), Message: err.Error()}
 	}
 	return r
 }
 
-func describeError(err error) *errorSummary {
-	e := &errorSummary{Message: err.Error()}
-	if pe := pingone.AsError(err); pe != nil {
-		e.PingOne, e.Code = pe.ID, pe.Code
-		for _, d := range pe.Details {
-			e.Details = append(e.Details, fmt.Sprintf("%s: %s", d.Target, d.Message))
-		}
+// failJSON prints the one JSON document for a failed command and returns err marked as
+// reported (exit code unchanged, not printed again). In text mode it returns err as is.
+func failJSON(c *common, stdout io.Writer, cmd string, s flows.State, err error) error {
+	if c.output != "json" || err == nil {
+		return err
 	}
-	var plan *flows.PlanError
-	if asPlanError(err, &plan) {
-		e.Problems = plan.Problems
+	if werr := writeJSON(stdout, summarize(cmd, s, err)); werr != nil {
+		return werr
 	}
-	return e
+	return reported{err}
 }
 
 func writeJSON(w io.Writer, v any) error {
