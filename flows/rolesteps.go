@@ -287,14 +287,16 @@ func fixText(r RoleReport) string {
 func roleFixInputs(s *State) []Input {
 	r := s.Report
 	fix := r.Fix
-	label := fmt.Sprintf("Assign %s to %s at environment scope (recommended)", strings.Join(fix.Names, " + "), r.ActorName)
+	// The roles go in the question, so the options stay one line whatever the fix.
+	label, help := "Assign them (recommended)", "Skipping leaves the connector's calls failing with HTTP 403."
 	if !fix.Grantable {
-		label = fmt.Sprintf("Try to assign %s to %s (your roles may not allow it)", strings.Join(fix.Names, " + "), r.ActorName)
+		label = "Try to assign them"
+		help = "Your own roles do not allow assigning these, so PingOne will probably refuse: ask an admin who holds them. " + help
 	}
 	return []Input{{
 		Key: "fix", Kind: Select,
-		Title: fmt.Sprintf("%s is missing %s", r.ActorName, strings.Join(r.Missing, ", ")),
-		Help:  "Skipping leaves the connector's calls failing with HTTP 403.",
+		Title: fmt.Sprintf("%s is missing %s. Assign %s to %s at environment scope?", r.ActorName, strings.Join(r.Missing, ", "), strings.Join(fix.Names, " + "), r.ActorName),
+		Help:  help,
 		Options: []Option{
 			{Label: label, Value: "assign"},
 			{Label: "Skip: I will fix roles myself", Value: "skip"},

@@ -43,14 +43,16 @@ func initialValue(in flows.Input, s *flows.State) *value {
 	return v
 }
 
-// openForm builds a fresh form for the current step's inputs. keep carries answers over when a
-// Set error reopens the step; nil reads them from the state with Get.
-func (m *Model) openForm(ins []flows.Input, keep []*value) tea.Cmd {
+// openForm builds a fresh form for the current step's inputs with the field of input focus
+// focused. keep carries answers over (after a Set error, or going back to a step answered
+// before); a nil keep, or a nil entry in it, reads the answer from the state with Get.
+func (m *Model) openForm(ins []flows.Input, keep []*value, focus int) tea.Cmd {
 	m.inputs = ins
-	m.values = keep
-	if m.values == nil {
-		m.values = make([]*value, len(ins))
-		for i, in := range ins {
+	m.values = make([]*value, len(ins))
+	for i, in := range ins {
+		if i < len(keep) && keep[i] != nil {
+			m.values[i] = keep[i]
+		} else {
 			m.values[i] = initialValue(in, &m.state)
 		}
 	}
@@ -62,9 +64,17 @@ func (m *Model) openForm(ins []flows.Input, keep []*value) tea.Cmd {
 		WithShowHelp(false).
 		WithTheme(huh.ThemeCharm())
 	m.phase = phaseInput
-	init := m.form.Init()
+	cmds := []tea.Cmd{m.form.Init()}
+	// Each input is a group of its own: moving group by group reaches input focus. The answers
+	// before it were valid when submitted, so no validation holds the form back.
+	for range min(max(focus, 0), len(ins)-1) {
+		if f := m.form.GetFocusedField(); f != nil {
+			cmds = append(cmds, f.Blur())
+		}
+		cmds = append(cmds, m.form.NextGroup())
+	}
 	m.sizeForm()
-	return init
+	return tea.Sequence(cmds...)
 }
 
 // field turns one flows.Input into a huh field bound to v. A Select with no options (e.g. a

@@ -46,6 +46,10 @@ type harness struct {
 	api  *fakeAPI
 	out  *bytes.Buffer
 	quit bool
+	// hold keeps each step call (a Prepare or Run) in held instead of running it, so a test can
+	// act while the call is in flight; release runs them.
+	hold bool
+	held []tea.Cmd
 }
 
 func newHarness(t testing.TB, mutate ...func(*Options)) *harness {
@@ -105,6 +109,10 @@ func (h *harness) run(cmd tea.Cmd) {
 		if c == nil || timer(c) {
 			continue
 		}
+		if h.hold && isStepCall(c) {
+			h.held = append(h.held, c)
+			continue
+		}
 		msg := h.call(c)
 		if cmds, ok := asCmds(msg); ok {
 			queue = append(cmds, queue...)
@@ -134,6 +142,36 @@ func (h *harness) call(c tea.Cmd) tea.Msg {
 		h.t.Fatalf("command %s did not return", funcName(c))
 		return nil
 	}
+}
+
+// isStepCall reports whether a command is a step's Prepare or Run (see Model.dispatch).
+func isStepCall(c tea.Cmd) bool { return strings.Contains(funcName(c), "tui.stepCall.run") }
+
+// release runs the step calls held back, delivering their results.
+func (h *harness) release() {
+	h.t.Helper()
+	held := h.held
+	h.held = nil
+	for _, c := range held {
+		next, more := h.m.Update(h.call(c))
+		h.m = next.(Model)
+		h.run(more)
+	}
+}
+
+// releaseUntil runs held step calls until the call of step id is the one in flight.
+func (h *harness) releaseUntil(id string) {
+	h.t.Helper()
+	for i := 0; i < 30; i++ {
+		if len(h.held) > 0 && h.step() == id && h.m.busy() {
+			return
+		}
+		if len(h.held) == 0 {
+			break
+		}
+		h.release()
+	}
+	h.t.Fatalf("step %s never got in flight; at %s phase %d", id, h.step(), h.m.phase)
 }
 
 // timer reports whether a command only waits to animate something.

@@ -19,7 +19,6 @@ import (
 	"github.com/charmbracelet/huh"
 
 	"github.com/pingone-setup/pingone-setup/flows"
-	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // ErrInterrupted is what Result returns when the wizard was quit before it finished.
@@ -59,18 +58,20 @@ const (
 	statusSkipped
 )
 
-// snapshot is an entry of the Back stack: a step with inputs and the state from before its
-// answers were applied.
+// snapshot is an entry of the Back stack: a step with inputs, the state from before its answers
+// were applied and, once the step was submitted, those answers (by input key), so going back to
+// the step shows what the admin typed rather than what the state held before.
 type snapshot struct {
-	idx    int
-	state  flows.State
-	status []stepStatus
+	idx     int
+	state   flows.State
+	status  []stepStatus
+	answers map[string]value
 }
 
-// stepMsg carries a Prepare or Run result back to Update, tagged with the dispatch generation so
-// a stale result (after Back or a retry) is ignored.
+// stepMsg carries a Prepare or Run result back to Update. At most one call is in flight, and
+// nothing but its result leaves a busy phase (Back and retry work only when nothing is in
+// flight), so a result always belongs to the current step.
 type stepMsg struct {
-	gen int
 	res flows.Result
 	err error
 }
@@ -90,7 +91,6 @@ type Model struct {
 	err     error // the failure shown in phaseFailed, as a *flows.StepError
 	status  []stepStatus
 	history []snapshot
-	gen     int
 	initCmd tea.Cmd
 
 	form    *huh.Form
@@ -187,8 +187,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.handleKey(msg)
 	case stepMsg:
-		if msg.gen != m.gen || (m.phase != phasePreparing && m.phase != phaseRunning) {
-			return m, nil
+		if !m.busy() {
+			return m, nil // no call in flight: nothing to answer
 		}
 		return m.stepDone(msg)
 	case spinner.TickMsg:
@@ -287,7 +287,7 @@ func (m *Model) ask() tea.Cmd {
 		if ins := st.Inputs(&m.state); len(ins) > 0 {
 			m.history = append(m.history, snapshot{idx: m.idx, state: m.state, status: slices.Clone(m.status)})
 			m.formErr = nil
-			return m.openForm(ins, nil)
+			return m.openForm(ins, nil, 0)
 		}
 	}
 	return m.run()
@@ -310,13 +310,21 @@ func (m *Model) finish() tea.Cmd {
 func (m *Model) dispatch(p phase, fn func(context.Context, flows.Env, flows.State) (flows.Result, error)) tea.Cmd {
 	m.phase = p
 	m.form = nil
-	m.gen++
-	gen, ctx, env, s := m.gen, m.ctx, m.env, m.state
-	call := func() tea.Msg {
-		res, err := fn(ctx, env, s)
-		return stepMsg{gen: gen, res: res, err: err}
-	}
-	return tea.Batch(call, m.spinner.Tick)
+	call := stepCall{fn: fn, ctx: m.ctx, env: m.env, state: m.state}
+	return tea.Batch(call.run, m.spinner.Tick)
+}
+
+// stepCall is a Prepare or Run with what it runs on; its run method is the command.
+type stepCall struct {
+	fn    func(context.Context, flows.Env, flows.State) (flows.Result, error)
+	ctx   context.Context
+	env   flows.Env
+	state flows.State
+}
+
+func (c stepCall) run() tea.Msg {
+	res, err := c.fn(c.ctx, c.env, c.state)
+	return stepMsg{res: res, err: err}
 }
 
 func (m Model) stepDone(msg stepMsg) (tea.Model, tea.Cmd) {
@@ -324,6 +332,7 @@ func (m Model) stepDone(msg stepMsg) (tea.Model, tea.Cmd) {
 		m.retry = m.phase
 		m.phase = phaseFailed
 		m.err = &flows.StepError{Step: m.steps[m.idx].Title, Err: msg.err}
+		m.leaveHandoff()
 		return m, nil
 	}
 	m.apply(msg.res)
@@ -382,7 +391,10 @@ func (m Model) canBack() bool {
 	return len(m.history) > 0 && (m.phase == phaseFailed)
 }
 
-// back returns to the previous step that had inputs, restoring the state from before its answers.
+// back returns to the previous step that had inputs, restoring the state from before its answers
+// and reopening its form with the answers the admin gave. An app created since stays on the
+// tenant and out of the restored state: the create step looks for it by name again and adopts
+// it, so going forward never creates a second one.
 func (m Model) back() (tea.Model, tea.Cmd) {
 	if !m.canBack() {
 		return m, nil
@@ -391,24 +403,30 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		m.history = m.history[:len(m.history)-1]
 	}
 	snap := m.history[len(m.history)-1]
-	m.state = rewind(m.state, snap.state)
+	m.state = snap.state
 	m.idx = snap.idx
 	m.status = slices.Clone(snap.status)
 	m.status[m.idx] = statusCurrent
-	m.gen++ // nothing in flight may land on the restored state
 	m.err, m.formErr = nil, nil
-	return m, m.openForm(m.steps[m.idx].Inputs(&m.state), nil)
+	m.leaveHandoff()
+	ins := m.steps[m.idx].Inputs(&m.state)
+	keep := make([]*value, len(ins))
+	for i, in := range ins {
+		if v, ok := snap.answers[in.Key]; ok {
+			v.list = slices.Clone(v.list)
+			keep[i] = &v
+		}
+	}
+	return m, m.openForm(ins, keep, 0)
 }
 
-// rewind restores a snapshot, keeping what is now true on the live tenant: an app this run
-// created or adopted after the snapshot is taken as the existing app of the plan's name, so
-// running the create step again adopts it instead of creating a second one.
-func rewind(current, snap flows.State) flows.State {
-	if snap.App == nil && current.App != nil && current.App.ID != "" {
-		snap.SameName = []pingone.Application{*current.App}
-		snap.Adopt = true
-	}
-	return snap
+// leaveHandoff forgets the hand-off's screen state when the wizard leaves it (a failure, Back):
+// the secret is masked again, the .env dialog closed, a pending finish dropped.
+func (m *Model) leaveHandoff() {
+	m.hand.reveal = false
+	m.hand.dialog = nil
+	m.hand.note, m.hand.noteOK = "", false
+	m.finishWhenDone = false
 }
 
 // --- forms -----------------------------------------------------------------------------------
@@ -449,7 +467,8 @@ func (m Model) updateForms(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // submit applies every answer with Set, in order, on a copy of the state. A Set error reopens
-// the step with the answers kept and the error shown.
+// the step with the answers kept, the error shown and the rejected field focused. Once every
+// answer is applied, they are kept with the step's snapshot for Back.
 func (m *Model) submit() tea.Cmd {
 	s := m.state
 	for i, in := range m.inputs {
@@ -461,8 +480,17 @@ func (m *Model) submit() tea.Cmd {
 				err = fmt.Errorf("%s: %w", in.Title, err)
 			}
 			m.formErr = err
-			return m.openForm(m.inputs, m.values)
+			return m.openForm(m.inputs, m.values, i)
 		}
+	}
+	if n := len(m.history); n > 0 && m.history[n-1].idx == m.idx {
+		answers := make(map[string]value, len(m.inputs))
+		for i, in := range m.inputs {
+			v := *m.values[i]
+			v.list = slices.Clone(v.list)
+			answers[in.Key] = v
+		}
+		m.history[n-1].answers = answers
 	}
 	m.state = s
 	m.formErr = nil

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -133,12 +136,21 @@ func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
 		t.Fatalf("esc should go back to the application step, at %s phase %d", h.step(), h.m.phase)
 	}
 	if got := h.m.state.Plan.Application.Name; got != "StackOne Integration" {
-		t.Errorf("going back should restore the state from before the step: name %q", got)
+		t.Errorf("going back should restore the state from before the step's answers: name %q", got)
 	}
 	if h.m.status[2] != statusTodo {
 		t.Errorf("steps after the one gone back to should be to do again, adopt is %v", h.m.status[2])
 	}
-	h.wantScreen("› Name the Worker app", "StackOne Integration")
+	h.wantScreen("› Name the Worker app", "Renamed App")
+	if strings.Contains(h.screen(), "StackOne Integration") {
+		t.Errorf("going back should show the name typed, not the preset's:\n%s", h.screen())
+	}
+	h.key("enter")
+	h.key("enter")
+	if h.step() != flows.StepReview || h.m.state.Plan.Application.Name != "Renamed App" {
+		t.Fatalf("going on again should apply the kept name: at %s, name %q", h.step(), h.m.state.Plan.Application.Name)
+	}
+	h.key("esc")
 
 	h.key("shift+tab") // at the form's first field: back once more
 	if h.step() != flows.StepEnvironment {
@@ -153,7 +165,7 @@ func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
 	}
 }
 
-func TestGoingBackAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *testing.T) {
+func TestGoingBackTwiceAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *testing.T) {
 	h := newHarness(t)
 	h.enterUntil(flows.StepRoleFix, phaseInput)
 	if h.api.count("CreateApplication") != 1 {
@@ -166,6 +178,10 @@ func TestGoingBackAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *testi
 	if h.m.state.App != nil {
 		t.Error("the restored state should be from before the app was created")
 	}
+	h.key("esc") // and to the preset's review
+	if h.step() != flows.StepReview || h.m.state.App != nil {
+		t.Fatalf("at %s (app %v), want the review step from before the app existed", h.step(), h.m.state.App)
+	}
 	h.toDone()
 	if got := h.api.count("CreateApplication"); got != 1 {
 		t.Errorf("CreateApplication called %d times after going back, want 1 (adopt the created app)", got)
@@ -176,6 +192,48 @@ func TestGoingBackAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *testi
 	st, _ := h.m.Result()
 	if st.Credentials == nil || st.Credentials.ClientID != "aaaaaaaa-aaaa-4aaa-8aaa-000000000001" {
 		t.Errorf("the hand-off should be for the first app, got %v", st.Credentials)
+	}
+}
+
+func TestASetErrorFocusesTheRejectedField(t *testing.T) {
+	text := func(key string, set func(s *flows.State, v string) error) flows.Input {
+		return flows.Input{Key: key, Title: strings.ToUpper(key), Kind: flows.Text, Set: set}
+	}
+	var got string
+	steps := []flows.Step{{
+		ID: "three", Title: "Three answers",
+		Inputs: func(s *flows.State) []flows.Input {
+			return []flows.Input{
+				text("first", func(*flows.State, string) error { return nil }),
+				text("second", func(*flows.State, string) error { return nil }),
+				text("third", func(s *flows.State, v string) error {
+					if v == "bad" {
+						return errors.New("not that one")
+					}
+					got = v
+					return nil
+				}),
+			}
+		},
+	}}
+	h := newHarness(t, func(o *Options) { o.Steps = steps })
+	h.typeText("one")
+	h.key("enter")
+	h.typeText("two")
+	h.key("enter")
+	h.typeText("bad")
+	h.key("enter")
+	if h.m.phase != phaseInput || h.focusedKey() != "third" {
+		t.Fatalf("the rejected answer's field should have the focus, phase %d field %q", h.m.phase, h.focusedKey())
+	}
+	h.wantScreen("THIRD: not that one", "3 of 3")
+	if h.m.values[0].text != "one" || h.m.values[1].text != "two" {
+		t.Errorf("the other answers should be kept: %q %q", h.m.values[0].text, h.m.values[1].text)
+	}
+	h.typeText("good")
+	h.key("enter")
+	if h.m.phase != phaseDone || got != "good" {
+		t.Errorf("fixing the answer should finish the step: phase %d, answer %q", h.m.phase, got)
 	}
 }
 
@@ -322,12 +380,31 @@ func TestCtrlCQuitsAndRecordsTheInterruptionAndWhatWasCreated(t *testing.T) {
 	}
 }
 
-func TestResultsOfAnAbandonedCallAreIgnored(t *testing.T) {
+func TestEscWhileACallIsInFlightWaitsForItsAnswer(t *testing.T) {
 	h := newHarness(t)
-	stale := stepMsg{gen: h.m.gen - 1, err: errors.New("late failure")}
-	h.send(stale)
-	if h.m.phase != phaseInput {
-		t.Errorf("a stale result should be ignored, phase %d", h.m.phase)
+	h.hold = true
+	h.key("enter")
+	h.key("enter") // the environment step's Run is in flight
+	if !h.m.busy() || len(h.held) != 1 {
+		t.Fatalf("the environment step should be running, phase %d, %d calls held", h.m.phase, len(h.held))
+	}
+	h.key("esc")
+	h.key("b")
+	if h.step() != flows.StepEnvironment || h.m.phase != phaseRunning {
+		t.Fatalf("Back must wait for the call in flight, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.hold = false
+	h.release()
+	if h.step() != flows.StepApplication || h.m.phase != phaseInput || h.m.state.Target.ID != prodEnvID {
+		t.Errorf("the call's answer should move the wizard on, at %s phase %d", h.step(), h.m.phase)
+	}
+}
+
+func TestAResultWithNoCallInFlightChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.send(stepMsg{err: errors.New("late failure")})
+	if h.m.phase != phaseInput || h.m.err != nil {
+		t.Errorf("only the call in flight may answer, phase %d err %v", h.m.phase, h.m.err)
 	}
 }
 
@@ -446,16 +523,88 @@ func TestWOnTheHandOffWritesTheEnvFileAndAsksBeforeOverwriting(t *testing.T) {
 	}
 }
 
+// verifyInFlight drives the setup up to the hand-off with the verification call in flight (held).
+func (h *harness) verifyInFlight() {
+	h.t.Helper()
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	h.hold = true
+	h.key("enter")
+	h.releaseUntil(flows.StepVerify)
+	if !h.m.handoffShown() || h.m.state.Credentials == nil || h.m.state.Credentials.ClientSecret != secret {
+		h.t.Fatalf("the hand-off should be up with the secret read:\n%s", h.screen())
+	}
+}
+
 func TestTheSecretNeverReachesTheLogOrTheFailureScreen(t *testing.T) {
 	h := newHarness(t)
-	h.api.failNext("ListUserRoleAssignments", &pingone.Error{Status: 500, ID: "boom"})
-	h.enterUntil(flows.StepRoles, phaseFailed)
-	h.key("r")
-	h.toDone()
+	h.verifyInFlight()
+	h.key("v")
+	if !strings.Contains(h.screen(), secret) {
+		t.Fatal("v should reveal the secret while verification runs")
+	}
+	h.api.failNext("ListUserRoleAssignments", &pingone.Error{Status: 500, ID: "boom", Message: "Internal Server Error"})
+	h.release()
+	if h.m.phase != phaseFailed || h.step() != flows.StepVerify {
+		t.Fatalf("verification should have failed, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.wantScreen("✗ Verify", "boom")
+	if strings.Contains(h.screen(), secret) {
+		t.Errorf("the failure screen shows the secret:\n%s", h.screen())
+	}
+	if _, err := h.m.Result(); err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("Result() error = %v: want the failure, without the secret", err)
+	}
+
+	h.key("r") // the hand-off is back while verification runs again: masked
+	if !h.m.handoffShown() || strings.Contains(h.screen(), secret) || !strings.Contains(h.screen(), mask) {
+		t.Errorf("after a failure the hand-off should show the secret masked again:\n%s", h.screen())
+	}
+	h.hold = false
+	h.release()
+	if h.m.phase != phaseDone || strings.Contains(h.screen(), secret) {
+		t.Errorf("phase %d; the secret should stay masked:\n%s", h.m.phase, h.screen())
+	}
 	for _, l := range h.m.log {
 		if strings.Contains(l, secret) {
 			t.Errorf("log line holds the secret: %q", l)
 		}
+	}
+}
+
+func TestAFailedVerificationClosesTheEnvDialog(t *testing.T) {
+	h := newHarness(t)
+	h.verifyInFlight()
+	h.key("w")
+	h.wantScreen("Write the credentials to")
+	h.api.failNext("ListUserRoleAssignments", &pingone.Error{Status: 500, ID: "boom"})
+	h.release()
+	if h.m.phase != phaseFailed {
+		t.Fatalf("verification should have failed, phase %d", h.m.phase)
+	}
+	if h.m.hand.dialog != nil {
+		t.Error("the .env dialog is still open behind the failure screen")
+	}
+	h.wantScreen("r retry", "b back", "q quit")
+	h.key("r")
+	if strings.Contains(h.screen(), "Write the credentials to") {
+		t.Errorf("the dialog came back with the hand-off:\n%s", h.screen())
+	}
+}
+
+func TestBackAndForwardAfterAFailedVerificationShowsTheSecretMasked(t *testing.T) {
+	h := newHarness(t)
+	h.verifyInFlight()
+	h.key("v")
+	h.api.failNext("ListUserRoleAssignments", &pingone.Error{Status: 500, ID: "boom"})
+	h.release()
+	h.key("b")
+	if h.step() != flows.StepRoleFix || h.m.phase != phaseInput {
+		t.Fatalf("b should go back to the role question, at %s phase %d", h.step(), h.m.phase)
+	}
+	h.hold = false
+	h.toDone()
+	if s := h.screen(); strings.Contains(s, secret) || !strings.Contains(s, mask) {
+		t.Errorf("the new hand-off should start masked:\n%s", s)
 	}
 }
 
@@ -510,11 +659,39 @@ func TestThePlanFromFlagsPrefillsTheAnswers(t *testing.T) {
 	h.wantScreen("From Flags")
 }
 
-func TestWithoutColourTheScreenIsPlainText(t *testing.T) {
-	h := newHarness(t)
-	h.enterUntil(flows.StepRoleFix, phaseInput)
-	if v := h.m.View(); v != ansi.Strip(v) {
-		t.Errorf("with the ASCII profile (NO_COLOR) the view should carry no escape sequences:\n%q", v)
+// environ is a fixed set of environment variables for a termenv output.
+type environ map[string]string
+
+func (e environ) Getenv(k string) string { return e[k] }
+func (e environ) Environ() []string {
+	var out []string
+	for k, v := range e {
+		out = append(out, k+"="+v)
 	}
-	h.wantScreen("✗ Read users")
+	return out
+}
+
+func TestWithNoColorTheScreenIsPlainText(t *testing.T) {
+	view := func(env environ) string {
+		// The wizard styles with lipgloss's default renderer, which reads the environment of the
+		// terminal it writes to: give it a colour terminal with or without NO_COLOR.
+		old := lipgloss.DefaultRenderer()
+		t.Cleanup(func() { lipgloss.SetDefaultRenderer(old) })
+		r := lipgloss.NewRenderer(io.Discard, termenv.WithEnvironment(env), termenv.WithTTY(true))
+		r.SetHasDarkBackground(true)
+		lipgloss.SetDefaultRenderer(r)
+		defer lipgloss.SetDefaultRenderer(old)
+		h := newHarness(t)
+		h.enterUntil(flows.StepRoleFix, phaseInput)
+		h.wantScreen("✗ Read users")
+		return h.m.View()
+	}
+	colour := environ{"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+	if v := view(colour); v == ansi.Strip(v) {
+		t.Fatal("on a colour terminal the view should be styled; the test cannot tell NO_COLOR apart")
+	}
+	noColour := environ{"TERM": "xterm-256color", "COLORTERM": "truecolor", "NO_COLOR": "1"}
+	if v := view(noColour); v != ansi.Strip(v) {
+		t.Errorf("with NO_COLOR the view should carry no escape sequences:\n%q", v)
+	}
 }
