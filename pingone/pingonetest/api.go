@@ -221,9 +221,13 @@ func (s *Server) listEnvironments(c *call) {
 		c.forbidden()
 		return
 	}
-	// [unconfirmed] docs say 1-500, GOCLI 1-5000; any positive limit is accepted.
-	c.list("environments", items, -1)
+	// limit is 1..5000 as in the GOCLI spec; [conflict] the docs say 1..500
+	// (pingone-api.md §2). Out of range is 400 OUT_OF_RANGE, as for users.
+	c.list("environments", items, envLimitMax)
 }
+
+// envLimitMax is the largest limit GET /environments accepts (GOCLI spec).
+const envLimitMax = 5000
 
 var envFilterAttrs = []string{"name", "id", "organization.id", "license.id", "type"}
 

@@ -2,6 +2,7 @@ package pingonetest
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -201,6 +202,7 @@ func TestApplicationValidationErrors(t *testing.T) {
 		{"group policy with unknown group", with(map[string]any{"accessControl": map[string]any{"group": map[string]any{"type": "ANY_GROUP",
 			"groups": []any{map[string]any{"id": "00000000-0000-4000-8000-000000000000"}}}}}), "INVALID_VALUE", "accessControl.group.groups"},
 		{"description with forbidden characters", with(map[string]any{"description": "a <b> c"}), "INVALID_VALUE", "description"},
+		{"tags on a non-worker", withCode(map[string]any{"tags": []string{"PING_FED_CONNECTION_INTEGRATION"}}), "INVALID_VALUE", "tags"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -321,6 +323,13 @@ func TestWorkerSecretRules(t *testing.T) {
 		"grantTypes": []any{"AUTHORIZATION_CODE"}, "responseTypes": []any{"CODE"}, "redirectUris": []any{"https://a.example.com/cb"},
 		"tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"})
 	f.expect(f.do(f.userToken(dev), "GET", f.appsPath(prod)+"/"+web+"/secret", nil), 200)
+	// A read-only role reads the configuration but never a client secret.
+	auditor := f.sim.AddUser(prod, "auditor", "")
+	if err := f.sim.AssignUserRole(prod, auditor, RoleConfigurationReadOnly, ScopeEnvironment, prod); err != nil {
+		t.Fatal(err)
+	}
+	f.expect(f.do(f.userToken(auditor), "GET", f.appsPath(prod)+"/"+web, nil), 200)
+	f.expectError(f.do(f.userToken(auditor), "GET", f.appsPath(prod)+"/"+web+"/secret", nil), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
 	f.expectError(f.do(f.userToken(f.seed.JDoe.ID), "GET", secretPath, nil), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
 }
 
@@ -584,5 +593,88 @@ func TestNewIDsAreDeterministicPerSeed(t *testing.T) {
 	c := New(WithSigningKey(sharedKey()), WithRandomSeed(42))
 	if c.AddApplication(c.Seed().Production.ID, body) == idA {
 		t.Fatalf("another seed gave the same id")
+	}
+}
+
+func TestRequestsUnderAnEnvironmentThatDoesNotExistAreForbiddenEvenForOrganizationAdmins(t *testing.T) {
+	f := newFixture(t)
+	bogus := "/v1/environments/00000000-0000-4000-8000-000000000000"
+	app, user := f.seed.AdminWorker.ID, f.seed.JDoe.ID
+	for _, tc := range []struct{ method, path string }{
+		{"GET", bogus + "/applications"},
+		{"GET", bogus + "/applications/" + app},
+		{"GET", bogus + "/applications/" + app + "/secret"},
+		{"GET", bogus + "/applications/" + app + "/grants"},
+		{"GET", bogus + "/applications/" + app + "/roleAssignments"},
+		{"POST", bogus + "/applications"},
+		{"GET", bogus + "/users"},
+		{"GET", bogus + "/users/" + user},
+		{"GET", bogus + "/users/" + user + "/roleAssignments"},
+		{"GET", bogus + "/populations"},
+		{"GET", bogus + "/groups"},
+		{"GET", bogus + "/resources"},
+	} {
+		t.Run(tc.method+" "+strings.TrimPrefix(tc.path, bogus), func(t *testing.T) {
+			var body any
+			if tc.method == "POST" {
+				body = workerBody("w")
+			}
+			for _, tok := range []string{f.admin(), f.sim.IssueAppToken(f.prod(), app, time.Hour)} {
+				f.expectError(f.do(tok, tc.method, tc.path, body), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
+			}
+		})
+	}
+	// The environment itself is a 404, the probe that tells the two apart.
+	f.expectError(f.do(f.admin(), "GET", bogus, nil), 404, "NOT_FOUND", "", "")
+}
+
+func TestEnvironmentListLimitIsOneToFiveThousand(t *testing.T) {
+	f := newFixture(t)
+	for _, lim := range []string{"0", "-1", "5001", "x"} {
+		f.expectError(f.do(f.admin(), "GET", "/v1/environments?limit="+lim, nil), 400, "INVALID_DATA", "OUT_OF_RANGE", "limit")
+	}
+	for _, lim := range []string{"1", "5000"} {
+		f.expect(f.do(f.admin(), "GET", "/v1/environments?limit="+lim, nil), 200)
+	}
+}
+
+func TestTagsAreSetOnlyWhenAWorkerIsCreated(t *testing.T) {
+	f := newFixture(t)
+	tags := []string{"PING_FED_CONNECTION_INTEGRATION"}
+	body := workerBody("pf")
+	body["tags"] = tags
+	r := f.do(f.admin(), "POST", f.appsPath(f.prod()), body)
+	f.expect(r, 201)
+	tagged := f.appsPath(f.prod()) + "/" + r.body["id"].(string)
+
+	body["tags"] = []string{}
+	f.expectError(f.do(f.admin(), "PUT", tagged, body), 400, "INVALID_DATA", "INVALID_VALUE", "tags")
+	// Sending the stored tags back (GET then PUT) or leaving them out keeps them.
+	body["tags"] = tags
+	f.expect(f.do(f.admin(), "PUT", tagged, body), 200)
+	delete(body, "tags")
+	r = f.do(f.admin(), "PUT", tagged, body)
+	f.expect(r, 200)
+	if got, _ := r.body["tags"].([]any); len(got) != 1 || got[0] != tags[0] {
+		t.Fatalf("tags after a PUT without them: %v", r.body["tags"])
+	}
+
+	r = f.do(f.admin(), "POST", f.appsPath(f.prod()), workerBody("plain"))
+	f.expect(r, 201)
+	plain := workerBody("plain")
+	plain["tags"] = tags
+	f.expectError(f.do(f.admin(), "PUT", f.appsPath(f.prod())+"/"+r.body["id"].(string), plain), 400, "INVALID_DATA", "INVALID_VALUE", "tags")
+}
+
+func TestUsersCanBeFilteredByExternalID(t *testing.T) {
+	f := newFixture(t)
+	f.sim.mu.Lock()
+	f.sim.st.user(f.prod(), f.seed.JDoe.ID).externalID = "hr-4711"
+	f.sim.mu.Unlock()
+	r := f.do(f.admin(), "GET", "/v1/environments/"+f.prod()+"/users?filter="+url.QueryEscape(`externalId eq "hr-4711"`), nil)
+	f.expect(r, 200)
+	users := embedded(r, "users")
+	if got := names(users, "username"); !slices.Equal(got, []string{f.seed.JDoe.Username}) || users[0]["externalId"] != "hr-4711" {
+		t.Fatalf("externalId filter found %v", got)
 	}
 }

@@ -78,7 +78,7 @@ func (s *Server) createApplication(c *call) {
 		// the simulator's environments do not have.
 		errs = append(errs, invalidValue("clientId", "clientId can be set only in environments enabled for application import.", nil))
 	}
-	fields, verrs := normalizeApp(body, s.st, envID, "")
+	fields, verrs := normalizeApp(body, s.st, envID, nil)
 	errs = append(errs, verrs...)
 	if len(errs) > 0 {
 		c.invalid(errs...)
@@ -112,7 +112,7 @@ func (s *Server) updateApplication(c *call) {
 	if !ok {
 		return
 	}
-	fields, errs := normalizeApp(body, s.st, a.envID, a.str("type"))
+	fields, errs := normalizeApp(body, s.st, a.envID, a)
 	if len(errs) > 0 {
 		c.invalid(errs...)
 		return

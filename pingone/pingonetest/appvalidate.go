@@ -160,8 +160,13 @@ func toStrings(v any) ([]string, bool) {
 
 // normalizeApp validates an application request body (POST or PUT) and
 // returns the stored fields with server defaults filled in, or the
-// validation details. existingType is the current type on PUT, "" on POST.
-func normalizeApp(body map[string]any, st *state, envID, existingType string) (map[string]any, []detail) {
+// validation details. existing is the application a PUT replaces, nil on
+// POST.
+func normalizeApp(body map[string]any, st *state, envID string, existing *application) (map[string]any, []detail) {
+	existingType := ""
+	if existing != nil {
+		existingType = existing.str("type")
+	}
 	out := map[string]any{}
 	var errs []detail
 	keys := make([]string, 0, len(body))
@@ -264,6 +269,20 @@ func normalizeApp(body map[string]any, st *state, envID, existingType string) (m
 	if existingType != "" && typ != "" && typ != existingType {
 		// [unconfirmed] PingOne's message; TF forces replacement on a type change.
 		errs = append(errs, invalidValue("type", "The application type cannot be changed.", []string{existingType}))
+	}
+	if _, sent := out["tags"]; sent && !bad("tags") {
+		// Docs: tags (PING_FED_CONNECTION_INTEGRATION) are set at WORKER
+		// creation only. [unconfirmed] PingOne's refusal; on PUT we accept
+		// the stored tags sent back unchanged (a GET-then-PUT round trip)
+		// and keep them when tags is omitted.
+		switch {
+		case existing == nil && typ != "" && typ != "WORKER":
+			errs = append(errs, invalidValue("tags", "tags can be set only on WORKER applications.", nil))
+		case existing != nil && !slices.Equal(sortedCopy(out["tags"].([]string)), sortedCopy(existing.strs("tags"))):
+			errs = append(errs, invalidValue("tags", "tags can be set only when a WORKER application is created.", nil))
+		}
+	} else if existing != nil && len(existing.strs("tags")) > 0 && !bad("tags") {
+		out["tags"] = slices.Clone(existing.strs("tags"))
 	}
 	if typ == "WORKER" && proto != "" && proto != "OPENID_CONNECT" {
 		errs = append(errs, invalidValue("protocol", "WORKER applications support only the OPENID_CONNECT protocol.", []string{"OPENID_CONNECT"}))
@@ -505,4 +524,10 @@ func checkObjects(out map[string]any) []detail {
 		}
 	}
 	return errs
+}
+
+func sortedCopy(l []string) []string {
+	out := slices.Clone(l)
+	slices.Sort(out)
+	return out
 }

@@ -152,12 +152,27 @@ func TestManagementAPIRejectsMissingInvalidAndExpiredTokens(t *testing.T) {
 	f := newFixture(t)
 	other, _ := rsa.GenerateKey(rand.Reader, 1024)
 	foreign := New(WithSigningKey(other)).IssueUserToken(f.prod(), f.seed.Admin.ID, time.Hour)
+	// A forger who copies the simulator's kid gets past the key lookup, so
+	// only the RSA signature check stops it.
+	forger := New(WithSigningKey(other))
+	forger.kid = f.sim.kid
+	forged := forger.IssueUserToken(f.prod(), f.seed.Admin.ID, time.Hour)
+	// jdoe's genuine token with its payload edited to claim the admin.
+	parts := strings.Split(f.sim.IssueUserToken(f.prod(), f.seed.JDoe.ID, time.Hour), ".")
+	payload, err := b64.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts[1] = b64.EncodeToString([]byte(strings.ReplaceAll(string(payload), f.seed.JDoe.ID, f.seed.Admin.ID)))
+	tampered := strings.Join(parts, ".")
 	cases := map[string]string{
-		"no token":                 "",
-		"garbage":                  "not-a-jwt",
-		"expired":                  f.sim.IssueUserToken(f.prod(), f.seed.Admin.ID, -time.Minute),
-		"signed by another key":    foreign,
-		"user that does not exist": f.sim.IssueUserToken(f.prod(), "00000000-0000-4000-8000-000000000000", time.Hour),
+		"no token":                           "",
+		"garbage":                            "not-a-jwt",
+		"expired":                            f.sim.IssueUserToken(f.prod(), f.seed.Admin.ID, -time.Minute),
+		"signed by another key":              foreign,
+		"signed by another key with our kid": forged,
+		"genuine signature over an edited payload": tampered,
+		"user that does not exist":                 f.sim.IssueUserToken(f.prod(), "00000000-0000-4000-8000-000000000000", time.Hour),
 	}
 	for name, tok := range cases {
 		t.Run(name, func(t *testing.T) {

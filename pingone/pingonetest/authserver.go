@@ -152,9 +152,11 @@ func (s *Server) AddRedirectURI(envID, appID, uri string) error {
 
 // redirectAllowed reports whether uri is one of the app's redirect URIs.
 // Matching is exact, except that for a loopback redirect URI (http or https
-// on 127.0.0.1, [::1] or localhost) the port is ignored: PingOne "supports
-// any valid port for loopback IP redirect URIs" (docs.pingidentity.com
-// p1_wildcard_redirect_uri, after RFC 8252 §7.3). [unconfirmed] that a
+// on the loopback IP literals 127.0.0.1 or [::1]) the port is ignored:
+// PingOne "supports any valid port for loopback IP redirect URIs"
+// (docs.pingidentity.com p1_wildcard_redirect_uri, after RFC 8252 §7.3, which
+// covers IP literals only; "localhost" is a name that may resolve elsewhere
+// and matches exactly, port included). [unconfirmed] that a
 // registered URI with an explicit port also accepts other ports; the docs'
 // example tables were not readable. Wildcards
 // (allowWildcardInRedirectUris) are not simulated: such apps match exactly.
@@ -179,8 +181,9 @@ func redirectAllowed(app *application, uri string) bool {
 	return false
 }
 
+// isLoopback reports whether host is a loopback IP literal (RFC 8252 §7.3).
 func isLoopback(host string) bool {
-	return host == "127.0.0.1" || host == "::1" || strings.EqualFold(host, "localhost")
+	return host == "127.0.0.1" || host == "::1"
 }
 
 // ---- /as/authorize and /as/signon -------------------------------------------
@@ -592,7 +595,7 @@ func (s *Server) tokenDeviceCode(c *call, env *environment, app *application) {
 func (s *Server) issueUserTokens(c *call, env *environment, app *application, u *user, scopes []string, authTime time.Time, nonce, family string) *refreshGrant {
 	iss := issuer(c.r, env.id)
 	now := s.now()
-	at := s.mint(iss, env.id, app.id, u.id, scopes, defaultTokenTTL)
+	at := s.mint(iss, env.id, app.id, u.id, audienceFor(app), scopes, defaultTokenTTL)
 	resp := map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": int(defaultTokenTTL.Seconds())}
 	if len(scopes) > 0 {
 		resp["scope"] = strings.Join(scopes, " ")
@@ -778,7 +781,7 @@ func (s *Server) handleUserInfo(c *call, env *environment) {
 		c.unauthorized()
 		return
 	}
-	claims, err := s.verify(strings.TrimSpace(tok))
+	claims, err := s.verify(strings.TrimSpace(tok), apiAudience, openidAudience)
 	if err != nil || claims["env"] != env.id {
 		c.unauthorized()
 		return

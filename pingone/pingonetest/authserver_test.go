@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -105,7 +106,14 @@ func (b *browserTest) signOn(flowID, username, password string) page {
 // code runs the whole browser part for the admin and returns the code.
 func (b *browserTest) code() string {
 	b.t.Helper()
-	p := b.signOn(b.authorize(b.authorizeQuery()), "admin", b.seed.Admin.Password)
+	return b.codeFor(b.authorizeQuery())
+}
+
+// codeFor runs the browser part for the admin with the authorization request
+// q and returns the code.
+func (b *browserTest) codeFor(q url.Values) string {
+	b.t.Helper()
+	p := b.signOn(b.authorize(q), "admin", b.seed.Admin.Password)
 	if p.status != http.StatusFound || p.location == nil {
 		b.t.Fatalf("sign-on: status %d, body %s", p.status, p.body)
 	}
@@ -210,6 +218,25 @@ func TestLoopbackRedirectURIsMatchOnAnyPort(t *testing.T) {
 	b := newBrowserTest(t)
 	b.redirect = "http://127.0.0.1:51234/callback"
 	b.code()
+	if err := b.sim.AddRedirectURI(b.prod(), b.seed.SignInApp.ID, "http://[::1]:7464/callback"); err != nil {
+		t.Fatal(err)
+	}
+	b.redirect = "http://[::1]:51234/callback"
+	b.code()
+}
+
+func TestLocalhostRedirectURIsMatchExactlyPortIncluded(t *testing.T) {
+	b := newBrowserTest(t)
+	if err := b.sim.AddRedirectURI(b.prod(), b.seed.SignInApp.ID, "http://localhost:7464/callback"); err != nil {
+		t.Fatal(err)
+	}
+	b.redirect = "http://localhost:7464/callback"
+	b.code()
+	q := b.authorizeQuery()
+	q.Set("redirect_uri", "http://localhost:51234/callback")
+	if p := b.get(b.srv.URL + "/" + b.prod() + "/as/authorize?" + q.Encode()); p.location != nil || p.status != http.StatusBadRequest {
+		t.Fatalf("localhost on another port: status %d location %v", p.status, p.location)
+	}
 }
 
 func TestAuthorizeRedirectsOtherProblemsToTheClientWithState(t *testing.T) {
@@ -330,13 +357,44 @@ func TestRefreshTokensRotateAndAReplayRevokesTheFamily(t *testing.T) {
 	if r := b.refresh(rt2); r.body["error"] != "invalid_grant" {
 		t.Fatalf("replay did not revoke the family: %s", r.raw)
 	}
-	// Another client cannot use the token.
+	// Another client that may use refresh tokens still cannot use this one.
+	spa := b.addSPA()
 	r = b.exchange(b.code(), b.verifier, b.redirect)
 	other := b.form("/"+b.prod()+"/as/token", url.Values{"grant_type": {"refresh_token"},
-		"refresh_token": {r.body["refresh_token"].(string)}}, b.seed.AdminWorker.ClientID, b.seed.AdminWorker.ClientSecret)
-	if other.body["error"] != "unauthorized_client" && other.body["error"] != "invalid_grant" {
+		"refresh_token": {r.body["refresh_token"].(string)}, "client_id": {spa}}, "", "")
+	if other.body["error"] != "invalid_grant" {
 		t.Fatalf("another client refreshed: %s", other.raw)
 	}
+}
+
+// addSPA adds a SINGLE_PAGE_APP (token endpoint auth NONE, authorization code
+// and refresh token, redirect b.redirect) and returns its client ID.
+func (b *browserTest) addSPA() string {
+	b.t.Helper()
+	return b.sim.AddApplication(b.prod(), map[string]any{"name": "spa", "enabled": true, "type": "SINGLE_PAGE_APP",
+		"protocol": "OPENID_CONNECT", "grantTypes": []any{"AUTHORIZATION_CODE", "REFRESH_TOKEN"}, "responseTypes": []any{"CODE"},
+		"redirectUris": []any{b.redirect}, "pkceEnforcement": "S256_REQUIRED", "tokenEndpointAuthMethod": "NONE"})
+}
+
+func TestOnlyAWorkersUserTokensReachTheManagementAPI(t *testing.T) {
+	b := newBrowserTest(t)
+	spa := b.addSPA()
+	q := b.authorizeQuery()
+	q.Set("client_id", spa)
+	q.Set("scope", "openid")
+	r := b.form("/"+b.prod()+"/as/token", url.Values{"grant_type": {"authorization_code"}, "code": {b.codeFor(q)},
+		"redirect_uri": {b.redirect}, "code_verifier": {b.verifier}, "client_id": {spa}}, "", "")
+	b.expect(r, 200)
+	at := r.body["access_token"].(string)
+	if aud := jwtClaims(t, at)["aud"]; strings.Contains(fmt.Sprint(aud), apiAudience) {
+		t.Fatalf("a SINGLE_PAGE_APP's token has the PingOne API audience: %v", aud)
+	}
+	b.expectError(b.do(at, "GET", b.appsPath(b.prod()), nil), 401, "ACCESS_FAILED", "INVALID_TOKEN", "")
+	b.expectError(b.do(at, "GET", "/v1/environments", nil), 401, "ACCESS_FAILED", "INVALID_TOKEN", "")
+	// The token is still good for userinfo.
+	b.expect(b.do(at, "GET", "/"+b.prod()+"/as/userinfo", nil), 200)
+	// A client-credentials token of a non-worker is refused too.
+	b.expectError(b.do(b.sim.IssueAppToken(b.prod(), spa, time.Hour), "GET", "/v1/environments", nil), 401, "ACCESS_FAILED", "INVALID_TOKEN", "")
 }
 
 func (b *browserTest) deviceAuthorize(scope string) resp {

@@ -22,14 +22,18 @@ func (c *call) authenticate() bool {
 		c.unauthorized()
 		return false
 	}
-	claims, err := c.s.verify(strings.TrimSpace(tok))
+	claims, err := c.s.verify(strings.TrimSpace(tok), apiAudience)
 	if err != nil {
 		c.unauthorized()
 		return false
 	}
 	envID, _ := claims["env"].(string)
 	if sub, _ := claims["sub"].(string); sub != "" {
-		if c.s.st.user(envID, sub) == nil {
+		// A user token acts for the user only through a WORKER (or the
+		// admin console, which the simulator does not list); the audience
+		// check above already refuses other apps' tokens.
+		clientID, _ := claims["client_id"].(string)
+		if app := c.s.st.app(envID, clientID); (app != nil && app.str("type") != "WORKER") || c.s.st.user(envID, sub) == nil {
 			c.unauthorized()
 			return false
 		}
@@ -54,10 +58,20 @@ type target struct {
 // covers reports whether an assignment's scope covers t: ORGANIZATION covers
 // every environment of the organization, ENVIRONMENT only that environment,
 // POPULATION only users (and the population) in it, APPLICATION only that app.
+//
+// An environment that does not exist is covered by nothing, so every request
+// under /environments/{envID}/… for an unknown envID gets 403 ACCESS_FAILED,
+// whoever asks (GET /environments/{envID} itself stays 404, the probe the
+// Terraform provider uses). pingone-api.md §3: a 400/401/403 can mean the
+// environment doesn't exist; [unconfirmed] which of 403 or 404 PingOne picks
+// for each path — we pick 403 everywhere.
 func (s *Server) covers(ra *roleAssignment, t target) bool {
+	if t.envID != "" && s.st.env(t.envID) == nil {
+		return false
+	}
 	switch ra.scopeType {
 	case ScopeOrganization:
-		return ra.scopeID == s.st.org.id && (t.envID == "" || s.st.env(t.envID) != nil)
+		return ra.scopeID == s.st.org.id
 	case ScopeEnvironment:
 		return t.envID != "" && ra.scopeID == t.envID
 	case ScopePopulation:
@@ -104,8 +118,12 @@ func (s *Server) can(a *actor, perm string, t target) bool {
 
 // canSomewhereIn reports whether a holds perm at any scope inside envID (the
 // organization, the environment, or a population or application in it). List
-// endpoints use it and then filter their items with can.
+// endpoints use it and then filter their items with can. Nothing is inside an
+// environment that does not exist (see covers).
 func (s *Server) canSomewhereIn(a *actor, perm, envID string) bool {
+	if s.st.env(envID) == nil {
+		return false
+	}
 	for _, ra := range s.actorAssignments(a) {
 		r := s.st.role(ra.roleID)
 		if r == nil || !r.has(perm) {
@@ -128,15 +146,41 @@ func (c *call) require(perm string, t target) bool {
 	return false
 }
 
-// canAssignAt reports whether a holds a role whose canAssign contains
-// roleName at a scope covering t.
+// readOnlyVariantOf maps each built-in read-only role to the role it is the
+// read-only variant of.
+var readOnlyVariantOf = map[string]string{
+	RoleIdentityDataReadOnly:  RoleIdentityDataAdmin,
+	RoleConfigurationReadOnly: RoleEnvironmentAdmin,
+	RoleDaVinciAdminReadOnly:  RoleDaVinciAdmin,
+}
+
+// canAssignAt reports whether a may assign roleName at a scope covering t.
+// Both must hold:
+//   - a holds some role whose canAssign list names roleName, at a scope
+//     covering t (pingone-api.md §6, role canAssign);
+//   - a holds roleName itself at a scope covering t, or roleName is the
+//     read-only variant of a role a holds there. pingone-api.md §6: "The
+//     assigner must hold the same or broader role assignments than those it
+//     grants" and "you may assign only roles you hold, plus read-only
+//     variants of your built-in roles"; the Terraform provider's refusal
+//     reads "Must have role at the same or broader scope".
+//
+// readOnly (and so the worker-secret rule) follows from this.
 func (s *Server) canAssignAt(a *actor, roleName string, t target) bool {
+	mayAssign, holds := false, false
 	for _, ra := range s.actorAssignments(a) {
-		if r := s.st.role(ra.roleID); r != nil && r.canAssign(roleName) && s.covers(ra, t) {
-			return true
+		r := s.st.role(ra.roleID)
+		if r == nil || !s.covers(ra, t) {
+			continue
+		}
+		if r.canAssign(roleName) {
+			mayAssign = true
+		}
+		if r.Name == roleName || readOnlyVariantOf[roleName] == r.Name {
+			holds = true
 		}
 	}
-	return false
+	return mayAssign && holds
 }
 
 // anyReadOnly reports whether any of ras is read-only to a (the worker-secret

@@ -16,6 +16,8 @@ func userAttr(u *user, attr string) string {
 		return u.email
 	case "id":
 		return u.id
+	case "externalId":
+		return u.externalID
 	case "name.given":
 		return u.given
 	case "name.family":

@@ -138,7 +138,7 @@ func (s *Server) AddApplication(envID string, body map[string]any) string {
 	if s.st.env(envID) == nil {
 		panic(fmt.Sprintf("pingonetest.AddApplication: no environment %q", envID))
 	}
-	fields, errs := normalizeApp(body, s.st, envID, "")
+	fields, errs := normalizeApp(body, s.st, envID, nil)
 	if len(errs) > 0 {
 		panic(fmt.Sprintf("pingonetest.AddApplication: invalid application: %+v", errs))
 	}

@@ -38,6 +38,7 @@ type user struct {
 	id, envID, populationID string
 	username, email         string
 	given, family           string
+	externalID              string // "" = not set (no seeded user has one)
 	password                string
 	enabled                 bool
 	createdAt, updatedAt    time.Time
@@ -312,7 +313,7 @@ func renderGroup(base string, g *group) map[string]any {
 func renderUser(base string, u *user) map[string]any {
 	envURL := base + "/v1/environments/" + u.envID
 	self := envURL + "/users/" + u.id
-	return map[string]any{
+	m := map[string]any{
 		"_links": map[string]any{
 			"self":            href(self),
 			"environment":     href(envURL),
@@ -334,6 +335,10 @@ func renderUser(base string, u *user) map[string]any {
 		"createdAt":        ts(u.createdAt),
 		"updatedAt":        ts(u.updatedAt),
 	}
+	if u.externalID != "" {
+		m["externalId"] = u.externalID
+	}
+	return m
 }
 
 func renderResource(base string, r *resource) map[string]any {

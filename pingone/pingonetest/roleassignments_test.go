@@ -100,13 +100,62 @@ func TestAssignersNeedARoleThatCanAssignAtACoveringScope(t *testing.T) {
 	if !strings.Contains(r.raw, "Must have role at the same or broader scope") {
 		t.Fatalf("body %s", r.raw)
 	}
-	// Identity Data Admin can assign Help Desk Admin, but only within its population.
-	f.expectError(f.do(helpdesk, "POST", jdoeRA, raBody(role[RoleHelpDeskAdmin], ScopeEnvironment, prod)), 403, "ACCESS_FAILED", "", "")
-	f.expect(f.do(helpdesk, "POST", jdoeRA, raBody(role[RoleHelpDeskAdmin], ScopePopulation, pop)), 201)
 	// jdoe has no roles at all: cannot even read assignments.
 	f.expectError(f.do(f.userToken(f.seed.JDoe.ID), "GET", jdoeRA, nil), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
+	// Identity Data Admin can assign its read-only variant, but only within
+	// its population.
+	f.expectError(f.do(helpdesk, "POST", jdoeRA, raBody(role[RoleIdentityDataReadOnly], ScopeEnvironment, prod)), 403, "ACCESS_FAILED", "", "")
+	f.expect(f.do(helpdesk, "POST", jdoeRA, raBody(role[RoleIdentityDataReadOnly], ScopePopulation, pop)), 201)
+	// Identity Data Admin's canAssign names Help Desk Admin, but helpdesk does
+	// not hold Help Desk Admin itself.
+	f.expectError(f.do(helpdesk, "POST", jdoeRA, raBody(role[RoleHelpDeskAdmin], ScopePopulation, pop)), 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
 	// Helpdesk cannot reach a user outside its population.
 	f.expectError(f.do(helpdesk, "GET", "/v1/environments/"+prod+"/users/"+f.seed.Contractor.ID+"/roleAssignments", nil), 403, "ACCESS_FAILED", "", "")
+}
+
+func TestAssignersMayGrantOnlyRolesTheyHoldOrTheirReadOnlyVariants(t *testing.T) {
+	f := newFixture(t)
+	prod, sand, org := f.prod(), f.seed.Sandbox.ID, f.seed.OrganizationID
+	role := f.seed.Roles
+	jdoeRA := "/v1/environments/" + prod + "/users/" + f.seed.JDoe.ID + "/roleAssignments"
+	cases := []struct {
+		name            string
+		role, scopeType string
+		scopeID         string
+		status          int
+	}{
+		// Environment Admin's canAssign names these, but the admin holds neither.
+		{"Help Desk Admin, which the admin does not hold", RoleHelpDeskAdmin, ScopeEnvironment, prod, 403},
+		{"DaVinci Admin, which the admin does not hold", RoleDaVinciAdmin, ScopeEnvironment, prod, 403},
+		{"DaVinci Admin Read Only, whose base role the admin does not hold", RoleDaVinciAdminReadOnly, ScopeEnvironment, prod, 403},
+		{"Client Application Developer outside the environment the admin holds it in", RoleClientApplicationDeveloper, ScopeEnvironment, sand, 403},
+		{"Client Application Developer where the admin holds it", RoleClientApplicationDeveloper, ScopeEnvironment, prod, 201},
+		{"Configuration Read Only, the read-only variant of Environment Admin", RoleConfigurationReadOnly, ScopeOrganization, org, 201},
+		{"Identity Data Read Only, the read-only variant of Identity Data Admin", RoleIdentityDataReadOnly, ScopeEnvironment, sand, 201},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(f.admin(), "POST", jdoeRA, raBody(role[tc.role], tc.scopeType, tc.scopeID))
+			if tc.status == 403 {
+				f.expectError(r, 403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", "")
+				return
+			}
+			f.expect(r, tc.status)
+		})
+	}
+	t.Run("an assignment the actor could not make is read only to it", func(t *testing.T) {
+		if err := f.sim.AssignUserRole(prod, f.seed.JDoe.ID, RoleHelpDeskAdmin, ScopeEnvironment, prod); err != nil {
+			t.Fatal(err)
+		}
+		r := f.do(f.admin(), "GET", jdoeRA, nil)
+		f.expect(r, 200)
+		for _, ra := range embedded(r, "roleAssignments") {
+			isHelpDesk := ra["role"].(map[string]any)["id"] == role[RoleHelpDeskAdmin]
+			if ra["readOnly"] != isHelpDesk {
+				t.Errorf("readOnly %v for %v", ra["readOnly"], ra)
+			}
+		}
+	})
 }
 
 func TestAssigningApplicationRoles(t *testing.T) {

@@ -168,7 +168,7 @@ func (s *Server) seedTenant() {
 		"name": "Admin Worker", "description": "Automation worker with admin roles", "enabled": true,
 		"type": "WORKER", "protocol": "OPENID_CONNECT", "grantTypes": []any{"CLIENT_CREDENTIALS"},
 		"tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
-	}, st, prod.env, "")
+	}, st, prod.env, nil)
 	if len(errs) > 0 {
 		panic("pingonetest: invalid seed application")
 	}
@@ -200,7 +200,7 @@ func (s *Server) seedSignInApp(prod envSeedIDs) {
 		"tokenEndpointAuthMethod": "NONE",
 		"redirectUris":            []any{SignInRedirectURI},
 		"accessControl":           map[string]any{"role": map[string]any{"type": "ADMIN_USERS_ONLY"}},
-	}, st, prod.env, "")
+	}, st, prod.env, nil)
 	if len(errs) > 0 {
 		panic(fmt.Sprintf("pingonetest: invalid seed sign-in application: %+v", errs))
 	}
@@ -219,7 +219,7 @@ func (s *Server) seedEnvironment(ids envSeedIDs, name, typ, desc string) SeedEnv
 	st.populations = append(st.populations, &population{id: ids.pop, envID: ids.env, name: "Default",
 		description: "Default population", isDefault: true, createdAt: seededAt, updatedAt: seededAt})
 	st.resources = append(st.resources,
-		&resource{id: ids.openid, envID: ids.env, name: "openid", typ: "OPENID_CONNECT", audience: "https://auth.pingone.com",
+		&resource{id: ids.openid, envID: ids.env, name: "openid", typ: "OPENID_CONNECT", audience: openidAudience,
 			description: "OpenID Connect resource", validity: 3600, createdAt: seededAt, updatedAt: seededAt},
 		// [unconfirmed] the PingOne API resource's audience; tokens carry it in aud.
 		&resource{id: ids.api, envID: ids.env, name: "PingOne API", typ: "PINGONE_API", audience: apiAudience,

@@ -72,7 +72,7 @@ func TestResponsesMatchPingOnesOpenAPISpec(t *testing.T) {
 	f.expect(r, 201)
 	get(ep+"/users/"+f.seed.JDoe.ID+"/roleAssignments", 200)
 	get(ep+"/users/"+f.seed.JDoe.ID+"/roleAssignments/"+r.body["id"].(string), 200)
-	r = f.do(adm, "POST", ep+"/applications/"+f.seed.AdminWorker.ID+"/roleAssignments", raBody(role[RoleHelpDeskAdmin], ScopePopulation, env.DefaultPopulationID))
+	r = f.do(adm, "POST", ep+"/applications/"+f.seed.AdminWorker.ID+"/roleAssignments", raBody(role[RoleIdentityDataReadOnly], ScopePopulation, env.DefaultPopulationID))
 	f.expect(r, 201)
 	get(ep+"/applications/"+f.seed.AdminWorker.ID+"/roleAssignments", 200)
 

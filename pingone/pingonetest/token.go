@@ -17,9 +17,28 @@ import (
 	"time"
 )
 
-// apiAudience is the audience of the PingOne API resource, included in every
-// access token's aud [unconfirmed value; pingone-api.md does not give it].
+// apiAudience is the audience of the PingOne API resource, in the aud of
+// access tokens issued to WORKER applications [unconfirmed value;
+// pingone-api.md does not give it].
 const apiAudience = "https://api.pingone.com"
+
+// openidAudience is the audience of an environment's openid resource, the aud
+// of access tokens issued to every other application type. The Management API
+// refuses such tokens (401) and userinfo accepts them.
+const openidAudience = "https://auth.pingone.com"
+
+// audienceFor is the aud of access tokens issued to app. Only a WORKER's
+// tokens carry the PingOne API audience and so reach the Management API;
+// [unconfirmed] that a non-worker's token (a SINGLE_PAGE_APP granted only
+// openid, say) is audienced to the openid resource and gets 401 from the
+// Management API — PingOne documents that only worker applications call the
+// Management API, not the exact token shape.
+func audienceFor(app *application) string {
+	if app != nil && app.str("type") == "WORKER" {
+		return apiAudience
+	}
+	return openidAudience
+}
 
 // defaultTokenTTL is accessTokenValiditySeconds of the PingOne API resource.
 const defaultTokenTTL = time.Hour
@@ -53,9 +72,10 @@ func (s *Server) sign(claims map[string]any) string {
 
 var errBadToken = errors.New("invalid token")
 
-// verify checks signature, algorithm, kid, expiry and audience, and returns
-// the claims.
-func (s *Server) verify(tok string) (map[string]any, error) {
+// verify checks signature, algorithm, kid, expiry and that the audience is
+// one of auds (the Management API passes only apiAudience), and returns the
+// claims.
+func (s *Server) verify(tok string, auds ...string) (map[string]any, error) {
 	parts := strings.Split(tok, ".")
 	if len(parts) != 3 {
 		return nil, errBadToken
@@ -87,7 +107,7 @@ func (s *Server) verify(tok string) (map[string]any, error) {
 	if err != nil || s.now().Unix() >= exp {
 		return nil, errBadToken
 	}
-	if !audContains(claims["aud"], apiAudience) {
+	if !slices.ContainsFunc(auds, func(a string) bool { return audContains(claims["aud"], a) }) {
 		return nil, errBadToken
 	}
 	return claims, nil
@@ -115,9 +135,11 @@ func audContains(aud any, want string) bool {
 	return false
 }
 
-// mint builds an access token. userID is empty for client-credentials tokens
-// (PingOne omits sub and sid then).
-func (s *Server) mint(issuer, envID, clientID, userID string, scopes []string, ttl time.Duration) string {
+// mint builds an access token for audience aud. userID is empty for
+// client-credentials tokens (PingOne omits sub and sid then). Every token
+// carries env and org ([unconfirmed] for non-worker tokens; userinfo uses
+// env to tie the token to its environment).
+func (s *Server) mint(issuer, envID, clientID, userID, aud string, scopes []string, ttl time.Duration) string {
 	now := s.now()
 	claims := map[string]any{
 		"client_id": clientID,
@@ -125,7 +147,7 @@ func (s *Server) mint(issuer, envID, clientID, userID string, scopes []string, t
 		"jti":       s.newID(),
 		"iat":       now.Unix(),
 		"exp":       now.Add(ttl).Unix(),
-		"aud":       []string{apiAudience},
+		"aud":       []string{aud},
 		"env":       envID,
 		"org":       s.st.org.id,
 	}
@@ -152,15 +174,21 @@ func (s *Server) IssueUserToken(envID, userID string, ttl time.Duration) string 
 	if envID == s.seed.Sandbox.ID {
 		client = s.seed.Sandbox.AdminConsoleClientID
 	}
-	return s.mint("http://pingonetest.invalid/"+envID+"/as", envID, client, userID, []string{"openid"}, ttl)
+	// The admin console is PingOne's own client of the Management API.
+	return s.mint("http://pingonetest.invalid/"+envID+"/as", envID, client, userID, apiAudience, []string{"openid"}, ttl)
 }
 
 // IssueAppToken mints a client-credentials access token for appID of envID
-// without the OAuth exchange (no sub claim).
+// without the OAuth exchange (no sub claim). As at the token endpoint, only a
+// WORKER's token is valid for the Management API.
 func (s *Server) IssueAppToken(envID, appID string, ttl time.Duration) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.mint("http://pingonetest.invalid/"+envID+"/as", envID, appID, "", nil, ttl)
+	aud := apiAudience
+	if app := s.st.app(envID, appID); app != nil {
+		aud = audienceFor(app)
+	}
+	return s.mint("http://pingonetest.invalid/"+envID+"/as", envID, appID, "", aud, nil, ttl)
 }
 
 // ---- authorization server --------------------------------------------------
@@ -289,7 +317,7 @@ func (s *Server) handleToken(c *call, env *environment) {
 	if !ok {
 		return
 	}
-	tok := s.mint(issuer(r, env.id), env.id, app.id, "", scopes, defaultTokenTTL)
+	tok := s.mint(issuer(r, env.id), env.id, app.id, "", audienceFor(app), scopes, defaultTokenTTL)
 	c.w.Header().Set("Cache-Control", "no-store")
 	c.w.Header().Set("Pragma", "no-cache")
 	resp := map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": int(defaultTokenTTL.Seconds())}

@@ -3,6 +3,7 @@ package signin
 import (
 	"context"
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -27,10 +28,11 @@ import (
 // checks the application and environment with one request, calls show with
 // the authorization URL (always: the user may need to open it by hand), then
 // calls open with it in the background if open is non-nil (pass OpenBrowser,
-// or nil over SSH). It serves exactly one callback on RedirectPath, checks its
-// random state, answers with a plain "you can close this tab" page, shuts the
-// listener down and exchanges the code. It returns when the token arrives,
-// the Timeout passes (ErrTimeout), or ctx ends (ErrCancelled).
+// or nil over SSH). It waits for the one callback on RedirectPath that
+// carries its random state (callbacks with another state get 400 and are
+// ignored), answers it with a plain "you can close this tab" page, shuts the
+// listener down and exchanges the code (within 30 s). It returns when the
+// token arrives, the Timeout passes (ErrTimeout), or ctx ends (ErrCancelled).
 func Browser(ctx context.Context, c Config, show func(authURL string), open func(url string) error) (*oauth2.Token, error) {
 	c, err := c.normalized()
 	if err != nil {
@@ -85,19 +87,34 @@ func Browser(ctx context.Context, c Config, show func(authURL string), open func
 	if res.err != nil {
 		return nil, res.err
 	}
-	tok, err := oc.Exchange(ctx, res.code, oauth2.VerifierOption(verifier))
+	xctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
+	defer cancel()
+	tok, err := oc.Exchange(xctx, res.code, oauth2.VerifierOption(verifier))
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(xctx.Err(), context.DeadlineExceeded) {
+			return nil, c.newError(ErrFailed, "", "", 0,
+				fmt.Errorf("PingOne's token endpoint did not answer within %s", exchangeTimeout))
+		}
 		return nil, c.tokenError(ctx, err)
 	}
 	return tok, nil
 }
+
+// exchangeTimeout bounds the code exchange after the browser came back (a
+// variable so tests can shorten it).
+var exchangeTimeout = 30 * time.Second
 
 type callbackResult struct {
 	code string
 	err  error
 }
 
-// callbackHandler serves the one redirect back from PingOne.
+// callbackHandler serves the one redirect back from PingOne. Only a request
+// carrying this sign-in's state ends the wait, with a code or with PingOne's
+// error (access_denied included). A request with a wrong or missing state
+// is not PingOne's answer to this sign-in — a stale tab, or any local page
+// probing http://127.0.0.1:{port}{path} — so it gets 400 and the wait goes
+// on: it cannot abort the sign-in.
 func (c Config) callbackHandler(state string, results chan<- callbackResult) http.Handler {
 	var once sync.Once
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -105,14 +122,17 @@ func (c Config) callbackHandler(state string, results chan<- callbackResult) htt
 			http.NotFound(w, r)
 			return
 		}
+		q := r.URL.Query()
+		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+			writePage(w, http.StatusBadRequest, "Not this sign-in",
+				"This response does not belong to the sign-in pingone-setup is waiting for. Finish the sign-in in the tab it opened, or return to the terminal.")
+			return
+		}
 		handled := false
 		once.Do(func() {
 			handled = true
-			q := r.URL.Query()
 			var res callbackResult
 			switch {
-			case q.Get("state") != state:
-				res.err = c.newError(ErrStateMismatch, "", "", 0, nil)
 			case q.Get("error") != "":
 				res.err = c.newError(reasonFor(q.Get("error"), 0), q.Get("error"), q.Get("error_description"), 0, nil)
 			case q.Get("code") == "":

@@ -45,9 +45,39 @@ func TestBrowserSignInReturnsTheAdminsTokenAndIdentity(t *testing.T) {
 	}
 }
 
-func TestBrowserRefusesACallbackWithTheWrongState(t *testing.T) {
+func TestACallbackWithoutThisSignInsStateIsRefusedAndTheSignInGoesOn(t *testing.T) {
 	tn := newTenant(t)
 	cfg := tn.config()
+	real := newFormBrowser("admin", tn.seed.Admin.Password)
+	var statuses []int
+	open := func(authURL string) error {
+		// Any local page can request the callback; none of these may end
+		// the sign-in, not even a denial.
+		for _, q := range []string{"", "?code=stolen&state=forged", "?error=access_denied&state=forged", "?error=access_denied"} {
+			res, err := http.Get(cfg.RedirectURI() + q)
+			if err != nil {
+				return err
+			}
+			res.Body.Close()
+			statuses = append(statuses, res.StatusCode)
+		}
+		return real.open(authURL)
+	}
+	tok, err := Browser(context.Background(), cfg, nil, open)
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("sign-in after forged callbacks: %v", err)
+	}
+	for _, st := range statuses {
+		if st != http.StatusBadRequest {
+			t.Fatalf("forged callbacks got %v, want 400 each", statuses)
+		}
+	}
+}
+
+func TestACallbackWithoutThisSignInsStateAloneEndsInATimeout(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	cfg.Timeout = 500 * time.Millisecond
 	forged := func(string) error {
 		res, err := http.Get(cfg.RedirectURI() + "?code=stolen&state=forged")
 		if err == nil {
@@ -56,7 +86,33 @@ func TestBrowserRefusesACallbackWithTheWrongState(t *testing.T) {
 		return err
 	}
 	_, err := Browser(context.Background(), cfg, nil, forged)
-	wantReason(t, err, ErrStateMismatch)
+	wantReason(t, err, ErrTimeout)
+}
+
+func TestBrowserGivesUpOnATokenEndpointThatDoesNotAnswer(t *testing.T) {
+	tn := newTenant(t)
+	cfg := tn.config()
+	old := exchangeTimeout
+	exchangeTimeout = 200 * time.Millisecond
+	defer func() { exchangeTimeout = old }()
+	base := tn.srv.Client().Transport
+	cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/as/token") {
+			<-r.Context().Done()
+			return nil, r.Context().Err()
+		}
+		return base.RoundTrip(r)
+	})}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := Browser(ctx, cfg, nil, newFormBrowser("admin", tn.seed.Admin.Password).open)
+	if ctx.Err() != nil {
+		t.Fatalf("the exchange ran until the test's own deadline")
+	}
+	e := wantReason(t, err, ErrFailed)
+	if !strings.Contains(e.Error(), "did not answer") {
+		t.Fatalf("error %q", e.Error())
+	}
 }
 
 // A code obtained with another PKCE challenge (an injected or replayed code)

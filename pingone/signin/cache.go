@@ -159,9 +159,15 @@ func (c *Cache) TokenSource(ctx context.Context, cfg Config, fresh func(context.
 	if n := c.save(key, tok); n != "" {
 		notice = n
 	}
-	src := &savingSource{cache: c, key: key, last: tok.AccessToken,
-		src: oauth2.ReuseTokenSourceWithExpiry(tok, oc.TokenSource(hctx, tok), expiryLeeway)}
-	return src, notice, nil
+	return c.savingSource(ctx, cfg, tok), notice, nil
+}
+
+// savingSource returns a token source that starts from tok, refreshes it
+// with cfg (normalized) when it expires, and saves every new token.
+func (c *Cache) savingSource(ctx context.Context, cfg Config, tok *oauth2.Token) *savingSource {
+	src := cfg.oauth2Config().TokenSource(cfg.withClient(ctx), tok)
+	return &savingSource{cache: c, key: KeyOf(cfg), cfg: cfg, ctx: ctx, last: tok.AccessToken,
+		src: oauth2.ReuseTokenSourceWithExpiry(tok, src, expiryLeeway)}
 }
 
 func (c *Cache) now() time.Time {
@@ -192,14 +198,24 @@ func (c *Cache) belongs(t *oauth2.Token, key Key) bool {
 type savingSource struct {
 	cache *Cache
 	key   Key
+	cfg   Config
+	ctx   context.Context
 	src   oauth2.TokenSource
 	mu    sync.Mutex
 	last  string
 }
 
+// Token returns the current token, refreshing it when it has expired. A
+// failed refresh is an *Error (sanitised: never x/oauth2's raw error, whose
+// text can carry the token endpoint's response body).
 func (s *savingSource) Token() (*oauth2.Token, error) {
 	t, err := s.src.Token()
 	if err != nil {
+		err = s.cfg.tokenError(s.ctx, err)
+		var e *Error
+		if errors.As(err, &e) && e.Code == "invalid_grant" {
+			e.Fix = "sign in again: the saved sign-in has expired or was revoked"
+		}
 		return nil, err
 	}
 	s.mu.Lock()
@@ -262,9 +278,18 @@ func (c *Cache) keyringFailed(err error) string {
 	return fmt.Sprintf("The OS keyring could not be used (%s), so the sign-in token is kept in %s, readable only by you (mode 0600). Run logout to remove it.", why, c.filePath())
 }
 
-// load returns the cached token of key, or nil. It looks in the keyring,
-// then in the file (which holds tokens saved while the keyring was away).
+// load returns the cached token of key, or nil. It looks in the file first,
+// then in the keyring. A file entry is always the newer one: save removes the
+// key's file entry whenever the keyring takes a token, and writes the file
+// only when the keyring failed. The keyring may still hold an older token
+// then: a Set that outlived its timeout lands later. Using that stale token
+// would replay its rotated-out refresh token and make PingOne revoke the
+// whole token family.
 func (c *Cache) load(key Key) (*oauth2.Token, string) {
+	all, _ := c.readFile()
+	if st, ok := all[key.String()]; ok && st.AccessToken != "" {
+		return st.token(), ""
+	}
 	notice := ""
 	if c.useKeyring() {
 		v, err := c.withTimeout(func() (string, error) { return c.Keyring.Get(KeyringService, key.String()) })
@@ -278,10 +303,6 @@ func (c *Cache) load(key Key) (*oauth2.Token, string) {
 		default:
 			notice = c.keyringFailed(err)
 		}
-	}
-	all, _ := c.readFile()
-	if st, ok := all[key.String()]; ok && st.AccessToken != "" {
-		return st.token(), notice
 	}
 	return nil, notice
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,12 +16,14 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// memKeyring is an in-memory keyring; hang makes every call block.
+// memKeyring is an in-memory keyring; hang makes every call block, and
+// setDelay makes Set take that long before it stores the secret.
 type memKeyring struct {
-	mu   sync.Mutex
-	m    map[string]string
-	hang chan struct{}
-	err  error
+	mu       sync.Mutex
+	m        map[string]string
+	hang     chan struct{}
+	err      error
+	setDelay atomic.Int64 // nanoseconds
 }
 
 func newMemKeyring() *memKeyring { return &memKeyring{m: map[string]string{}} }
@@ -49,6 +52,7 @@ func (k *memKeyring) Set(service, user, secret string) error {
 	if err := k.wait(); err != nil {
 		return err
 	}
+	time.Sleep(time.Duration(k.setDelay.Load()))
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.m[service+"/"+user] = secret
@@ -214,8 +218,10 @@ func TestACachedTokenOfAnotherEnvironmentIsNeverUsed(t *testing.T) {
 	kr := newMemKeyring()
 	cache := &Cache{Keyring: kr, Dir: t.TempDir(), Timeout: time.Second, Now: time.Now}
 	cfg := tn.config()
-	// A token for the Sandbox stored under Production's key (a mixed-up store).
-	sandboxTok := tn.sim.IssueUserToken(tn.seed.Sandbox.ID, tn.seed.Admin.ID, time.Hour)
+	// A token for the Sandbox stored under Production's key (a mixed-up
+	// store). Its client is the key's client, so only the environment tells
+	// them apart.
+	sandboxTok := tn.sim.IssueAppToken(tn.seed.Sandbox.ID, cfg.ClientID, time.Hour)
 	data, _ := json.Marshal(storedToken{AccessToken: sandboxTok, Expiry: time.Now().Add(time.Hour)})
 	_ = kr.Set(KeyringService, KeyOf(cfg).String(), string(data))
 	s := &signIns{tn: tn}
@@ -233,5 +239,70 @@ func TestCacheKeysIgnoreCaseOfHostAndEnvironment(t *testing.T) {
 	b := KeyOf(Config{AuthURL: "https://auth.pingone.com", EnvironmentID: "abc", ClientID: "c"})
 	if a != b || a.String() != "auth.pingone.com abc c" {
 		t.Fatalf("keys %v / %v", a, b)
+	}
+}
+
+// A keyring Set that outlives its timeout stores its token later, after newer
+// tokens went to the file. The next run must use the file's token: the
+// keyring's holds a rotated-out refresh token, and replaying it would revoke
+// the sign-in.
+func TestALateKeyringWriteNeverShadowsTheNewerTokenInTheFile(t *testing.T) {
+	tn := newTenant(t)
+	kr := newMemKeyring()
+	kr.setDelay.Store(int64(300 * time.Millisecond))
+	dir := t.TempDir()
+	cache := &Cache{Keyring: kr, Dir: dir, Timeout: 50 * time.Millisecond, Now: time.Now}
+	cfg := tn.config()
+	s := &signIns{tn: tn}
+
+	// Run 1: the keyring is too slow, so the token goes to the file; the
+	// keyring's Set finishes later with the same (soon stale) token.
+	if _, notice, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg)); err != nil || notice == "" {
+		t.Fatalf("first run: err %v notice %q", err, notice)
+	}
+	// Run 2, same process, two hours later: the refresh rotates the refresh
+	// token, and the new one is saved to the file.
+	cache.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	ts, _, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	if err != nil || s.n != 1 {
+		t.Fatalf("second run: err %v sign-ins %d", err, s.n)
+	}
+	rotated, _ := ts.Token()
+	deadline := time.Now().Add(5 * time.Second)
+	for kr.len() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if kr.len() == 0 {
+		t.Fatal("the slow keyring write never landed")
+	}
+
+	// Run 3, a new process with a healthy keyring, later still.
+	kr.setDelay.Store(0)
+	cache3 := &Cache{Keyring: kr, Dir: dir, Timeout: time.Second, Now: func() time.Time { return time.Now().Add(4 * time.Hour) }}
+	ts, _, err = cache3.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	if err != nil || s.n != 1 {
+		t.Fatalf("third run: err %v, sign-ins %d (the stale keyring token was used and its replay revoked the sign-in)", err, s.n)
+	}
+	if tok, _ := ts.Token(); tok.RefreshToken == rotated.RefreshToken || tok.RefreshToken == "" {
+		t.Fatalf("third run did not refresh from the file's token")
+	}
+}
+
+func TestAFailedRefreshIsASanitisedSignInError(t *testing.T) {
+	tn := newTenant(t)
+	cfg, err := tn.config().normalized()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := &Cache{Dir: t.TempDir(), Now: time.Now}
+	const rt = "revoked-refresh-token-0123456789"
+	src := cache.savingSource(context.Background(), cfg, &oauth2.Token{AccessToken: "old", RefreshToken: rt, Expiry: time.Now().Add(-time.Hour)})
+	_, err = src.Token()
+	e := wantReason(t, err, ErrFailed)
+	if e.Code != "invalid_grant" || !strings.Contains(e.Fix, "sign in again") {
+		t.Fatalf("error %+v", e)
+	}
+	if msg := err.Error(); strings.Contains(msg, rt) || strings.Contains(msg, "{") || strings.Contains(msg, "oauth2:") {
+		t.Fatalf("error text %q shows x/oauth2's raw error", msg)
 	}
 }

@@ -36,7 +36,9 @@ var (
 	// usually because it is in another region.
 	ErrEnvironmentNotFound = errors.New("the environment was not found at this PingOne auth server")
 	// ErrStateMismatch: the browser came back with a response that does not
-	// belong to this sign-in (wrong state).
+	// belong to this sign-in (wrong state). Browser does not return it: it
+	// answers such a callback with 400 and keeps waiting for the right one
+	// (ErrTimeout if none comes).
 	ErrStateMismatch = errors.New("the sign-in response did not match this sign-in request")
 	// ErrPortInUse: the loopback callback port is taken.
 	ErrPortInUse = errors.New("the sign-in callback port is already in use")
