@@ -289,7 +289,7 @@ func TestInJSONModeEveryFailureIsOneDocumentWithTheFix(t *testing.T) {
 	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes", "--output", "json")
 	var doc struct {
 		Error *struct {
-			Message, Fix, Step, PingOneErrorID string `json:"pingoneErrorId"`
+			Message, Fix string
 		}
 	}
 	if code != 2 || json.Unmarshal([]byte(out), &doc) != nil || doc.Error == nil || stderr != "" {
