@@ -322,8 +322,9 @@ func solveFix(in RoleCheck, missing []string) *RoleFix {
 }
 
 // smallestCover finds the fewest roles that together hold every permission of need; among sets
-// of that size, the one granting the fewest permissions (least privilege). Exact search: PingOne
-// has 19 built-in roles.
+// of that size, the least privileged: fewest permissions that change something, then fewest in
+// all (a read-only role with many reads grants less than one that can delete apps). Exact search:
+// PingOne has 19 built-in roles.
 func smallestCover(roles []pingone.Role, need []string) []pingone.Role {
 	var best []pingone.Role
 	bestPerms := 0
@@ -333,7 +334,7 @@ func smallestCover(roles []pingone.Role, need []string) []pingone.Role {
 			perms := 0
 			for i, k := range idx {
 				set[i] = roles[k]
-				perms += len(roles[k].Permissions)
+				perms += privilege(roles[k])
 			}
 			for _, m := range need {
 				if !slices.ContainsFunc(set, func(r pingone.Role) bool { return holds(r, m) }) {
@@ -346,6 +347,20 @@ func smallestCover(roles []pingone.Role, need []string) []pingone.Role {
 		})
 	}
 	return best
+}
+
+// privilege weighs a role for least privilege: each permission that is not a read counts as much
+// as a thousand reads.
+func privilege(r pingone.Role) int {
+	n := 0
+	for _, p := range r.Permissions {
+		if parts := strings.Split(p.ID, ":"); len(parts) == 3 && parts[1] == "read" {
+			n++
+		} else {
+			n += 1000
+		}
+	}
+	return n
 }
 
 // forEachSubset calls f with every combination of k indexes out of n.

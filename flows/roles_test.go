@@ -261,3 +261,14 @@ func TestAnExplainedPingOneErrorListsDetailsAndIDOnceWithAFix(t *testing.T) {
 		t.Errorf("cause %q", ex.Cause)
 	}
 }
+
+func TestLeastPrivilegeWeighsWritesAboveReads(t *testing.T) {
+	roles := []pingone.Role{
+		{ID: "r-dev", Name: "Client Application Developer", ApplicableTo: []string{"ENVIRONMENT"}, Permissions: perms("applications:read:application", "applications:create:application", "applications:delete:application")},
+		{ID: "r-cro", Name: "Configuration Read Only", ApplicableTo: []string{"ENVIRONMENT"}, Permissions: perms("applications:read:application", "applications:read:grant", "resources:read:resource", "resources:read:scope", "orgmgt:read:environment")},
+	}
+	got := smallestCover(roles, []string{"applications:read:application"})
+	if len(got) != 1 || got[0].Name != "Configuration Read Only" {
+		t.Errorf("chose %v: five reads grant less than one create and one delete", got)
+	}
+}
