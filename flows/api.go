@@ -48,8 +48,6 @@ type Identity struct {
 	Username string
 	// ClientID is the application that obtained the token.
 	ClientID string
-	// OrganizationID is the token's org claim, when present.
-	OrganizationID string
 }
 
 // IsUser reports whether a user (not an application) signed in.

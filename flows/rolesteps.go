@@ -72,12 +72,9 @@ func actorAssignments(ctx context.Context, env Env, s State) (kind, id, name str
 		if s.SignInUser == nil {
 			return "user", "", "", nil, nil
 		}
+		// The user was found in the target environment; assignAll writes there too.
 		u := s.SignInUser
-		envID := s.Target.ID
-		if u.Environment != nil && u.Environment.ID != "" {
-			envID = u.Environment.ID
-		}
-		ras, err = env.API.ListUserRoleAssignments(ctx, envID, u.ID)
+		ras, err = env.API.ListUserRoleAssignments(ctx, s.Target.ID, u.ID)
 		return "user", u.ID, u.Username, ras, wrap(fmt.Sprintf("read role assignments of %s", u.Username), err)
 	}
 	if s.App == nil || s.App.ID == "" {

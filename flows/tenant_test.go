@@ -64,7 +64,7 @@ func (tn *tenant) admin() flows.Env {
 	tok := tn.sim.IssueUserToken(sd.Production.ID, sd.Admin.ID, time.Hour)
 	return flows.Env{
 		API:      tn.client(tok),
-		Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID, OrganizationID: sd.OrganizationID},
+		Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID},
 		Region:   "NA",
 		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
 			base := &http.Client{Transport: tn.spec.Transport(tn.t, nil)}

@@ -385,7 +385,8 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 				return nil, wrap("update the openid grant", err)
 			}
 			change.Action = Updated
-			return func(s *State) { s.Grants = append(s.Grants, *updated); s.record(change) }, nil
+			kept := slices.DeleteFunc(slices.Clone(grants), func(x pingone.ApplicationGrant) bool { return x.ID == g.ID })
+			return func(s *State) { s.Grants = append(kept, *updated); s.record(change) }, nil
 		}
 	}
 	g, err := env.API.CreateApplicationGrant(ctx, envID, s.App.ID, pingone.ApplicationGrant{Resource: pingone.Ref{ID: openid.ID}, Scopes: missing})

@@ -78,7 +78,7 @@ func newFakeAPI() *fakeAPI {
 
 // identity is jdoe signed in to Production.
 func identity() flows.Identity {
-	return flows.Identity{EnvironmentID: prodEnvID, UserID: jdoeID, Username: "jdoe", ClientID: "admin-cli", OrganizationID: orgID}
+	return flows.Identity{EnvironmentID: prodEnvID, UserID: jdoeID, Username: "jdoe", ClientID: "admin-cli"}
 }
 
 func (f *fakeAPI) call(name string) error {

@@ -19,6 +19,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // updating reports whether -update was given. The flag is registered by
@@ -262,5 +263,16 @@ func (h *harness) golden(name string) {
 	}
 	if got != string(want) {
 		h.t.Errorf("%s differs from %s (run go test ./tui -update after checking):\n--- got\n%s\n--- want\n%s", name, path, got, want)
+	}
+}
+
+// invalidRedirectError is PingOne's refusal of a create with a bad redirect URI, as the failure
+// screen tests show it.
+func invalidRedirectError() *pingone.Error {
+	return &pingone.Error{
+		Status: 400, Code: pingone.CodeInvalidData, ID: "0d4ab9a4-6b52-4e8a-9a3e-2f2ad1f0e7c1",
+		Message: "Validation Error : [redirectUris must be a valid URI]",
+		Method:  "POST", Path: "/v1/environments/" + prodEnvID + "/applications",
+		Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris", Message: "must be a valid URI"}},
 	}
 }

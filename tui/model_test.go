@@ -289,12 +289,7 @@ func TestDecliningToAdoptAnExistingAppKeepsTheQuestionOpen(t *testing.T) {
 
 func TestTheFailureScreenShowsPingOnesErrorIDDetailsAndFix(t *testing.T) {
 	h := newHarness(t)
-	h.api.failNext("CreateApplication", &pingone.Error{
-		Status: 400, Code: pingone.CodeInvalidData, ID: "0d4ab9a4-6b52-4e8a-9a3e-2f2ad1f0e7c1",
-		Message: "Validation Error : [redirectUris must be a valid URI]",
-		Method:  "POST", Path: "/v1/environments/" + prodEnvID + "/applications",
-		Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris", Message: "must be a valid URI"}},
-	})
+	h.api.failNext("CreateApplication", invalidRedirectError())
 	h.enterUntil(flows.StepCreate, phaseFailed)
 	h.wantScreen(
 		"✗ Create the Worker app",

@@ -179,7 +179,7 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 			return nil, err
 		}
 	case useToken:
-		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID, OrganizationID: claims.Org}
+		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID}
 		ts = pingone.StaticToken(token)
 	case c.clientID != "":
 		secret, err := readSecret(c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)

@@ -50,7 +50,7 @@ func startDemo(ctx context.Context, c *common) (*session, error) {
 	token := sim.IssueUserToken(seed.Production.ID, seed.Admin.ID, 8*time.Hour)
 	s := &session{
 		endpoints: ep, region: "NA", closers: []func(){stop},
-		identity: flows.Identity{UserID: seed.Admin.ID, Username: seed.Admin.Username, EnvironmentID: seed.Production.ID, OrganizationID: seed.OrganizationID},
+		identity: flows.Identity{UserID: seed.Admin.ID, Username: seed.Admin.Username, EnvironmentID: seed.Production.ID},
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, pingone.StaticToken(token))
 	if err := s.openTranscript(c.transcript); err != nil {

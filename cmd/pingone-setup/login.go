@@ -57,7 +57,7 @@ func interactiveLogin(ctx context.Context, c *common, ep pingone.Endpoints, stde
 	if err != nil {
 		return nil, flows.Identity{}, fmt.Errorf("read the signed-in identity: %w", err)
 	}
-	ident := flows.Identity{UserID: id.UserID, Username: id.Username, EnvironmentID: id.EnvironmentID, ClientID: id.ClientID, OrganizationID: id.OrganizationID}
+	ident := flows.Identity{UserID: id.UserID, Username: id.Username, EnvironmentID: id.EnvironmentID, ClientID: id.ClientID}
 	if ident.EnvironmentID == "" {
 		ident.EnvironmentID = c.environmentID
 	}

@@ -35,11 +35,6 @@ var (
 	// ErrEnvironmentNotFound: the auth server does not know the environment,
 	// usually because it is in another region.
 	ErrEnvironmentNotFound = errors.New("the environment was not found at this PingOne auth server")
-	// ErrStateMismatch: the browser came back with a response that does not
-	// belong to this sign-in (wrong state). Browser does not return it: it
-	// answers such a callback with 400 and keeps waiting for the right one
-	// (ErrTimeout if none comes).
-	ErrStateMismatch = errors.New("the sign-in response did not match this sign-in request")
 	// ErrPortInUse: the loopback callback port is taken.
 	ErrPortInUse = errors.New("the sign-in callback port is already in use")
 	// ErrNoBrowser: there is no browser to open here (SSH session or no display).
@@ -130,7 +125,6 @@ var fixes = map[error]string{
 	ErrGrantNotAllowed:     "edit the sign-in application %[2]s: on its Configuration tab enable the grant type this sign-in uses (Authorization Code with response type Code for --login browser, Device Authorization for --login device), and save",
 	ErrRedirectMismatch:    "add %[3]s to the sign-in application's Redirect URIs (exactly, no trailing slash), or pass the port and path that are registered",
 	ErrEnvironmentNotFound: "check the environment ID %[1]s, and the region: %[4]s does not know it, so it is probably in another region (--region NA, EU, CA, AU, SG or AP)",
-	ErrStateMismatch:       "close old sign-in tabs and run the sign-in again",
 	ErrPortInUse:           "close the other program (or sign-in) that listens on that port, or choose another port that is registered on the application",
 	ErrFailed:              "check the sign-in application's settings in the PingOne admin console and try again",
 }
