@@ -223,7 +223,7 @@ func (c *Client) attempt(ctx context.Context, method, rawURL string, body []byte
 		call.ErrorID = e.ID
 		call.Err = e.Error()
 		c.record(call)
-		return nil, e.RetryAfter, retryableStatus(method, e.Status), e
+		return nil, e.RetryAfter, retryableStatus(method, e.Status), statusError(method, e)
 	}
 	c.record(call)
 	return respBody, 0, false, nil

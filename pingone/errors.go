@@ -342,8 +342,10 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 }
 
 // ErrOutcomeUnknown means a request that is not safe to repeat (a POST) may or may not
-// have reached PingOne: the connection failed or the response was lost. Look the object
-// up before creating it again.
+// have been applied by PingOne: the connection failed, the attempt timed out, the
+// response was lost, or a gateway answered 500, 502, 503 or 504 (which can come after
+// the write). In the last case the error is also an *Error. Look the object up before
+// creating it again.
 var ErrOutcomeUnknown = errors.New("outcome unknown: the request may or may not have been applied by PingOne; check before retrying")
 
 // fmtErr is a small helper for argument validation errors.

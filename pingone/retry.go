@@ -2,6 +2,7 @@ package pingone
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -12,10 +13,15 @@ import (
 // (2^n × BaseDelay plus up to 100ms jitter), Retry-After honoured, every wait capped
 // at 30s.
 //
-// What is retried: 429 and 503 for every method (PingOne refused the request before
-// doing anything); network errors, 502 and 504 only for GET, PUT and DELETE, which are
-// safe to repeat. A POST is never re-sent after a network error or a lost response:
-// that could create a duplicate, so the error wraps ErrOutcomeUnknown instead.
+// What is retried: 429 (REQUEST_LIMITED, refused before PingOne did anything) for
+// every method; 502, 503, 504 and network errors only for GET, PUT and DELETE, which
+// are safe to repeat. Nothing else is: 400, 401, 403, 404 and 500 are final.
+//
+// A POST is never re-sent once it may have reached PingOne: a gateway 500, 502, 503 or
+// 504 can come after PingOne wrote the object, and so can a dropped connection or a
+// timed-out attempt. Re-sending could create a duplicate, so such an error wraps
+// ErrOutcomeUnknown instead; for a status it is still an *Error (see AsError). A
+// connection that was never made is not an unknown outcome.
 type RetryPolicy struct {
 	MaxAttempts int           // total attempts including the first; 0 = 5, 1 = no retries
 	MaxWait     time.Duration // cap on one wait; 0 = 30s
@@ -87,10 +93,29 @@ func idempotent(method string) bool {
 // retryableStatus reports whether a response status is worth another attempt.
 func retryableStatus(method string, status int) bool {
 	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+	case http.StatusTooManyRequests:
 		return true
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return idempotent(method)
 	}
 	return false
+}
+
+// outcomeUnknownStatus reports whether a status may have been sent after PingOne
+// applied the request: a server or gateway error.
+func outcomeUnknownStatus(status int) bool {
+	switch status {
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// statusError returns e, wrapped with ErrOutcomeUnknown when a request that is not
+// safe to repeat got a status that does not say whether PingOne applied it.
+func statusError(method string, e *Error) error {
+	if !idempotent(method) && outcomeUnknownStatus(e.Status) {
+		return fmt.Errorf("%w: %w", e, ErrOutcomeUnknown)
+	}
+	return e
 }
