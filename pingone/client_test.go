@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -86,6 +87,51 @@ func TestListRefusesANextLinkToAnotherHost(t *testing.T) {
 	_, err := h.client.ListRoles(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "refusing") {
 		t.Fatalf("err = %v, want refusal to send the token to another host", err)
+	}
+}
+
+func TestListRefusesANextLinkToAnotherHostWithTheSameScheme(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			t.Errorf("the bearer token was sent to %s", r.Host)
+		}
+		writeJSON(w, 200, `{"_embedded":{"roles":[]}}`)
+	}))
+	t.Cleanup(other.Close)
+	tests := []struct {
+		name string
+		next func(api string) string
+	}{
+		{"another server on 127.0.0.1", func(string) string { return other.URL + "/v1/roles?cursor=x" }},
+		{"the same server under another name", func(api string) string {
+			return strings.Replace(api, "127.0.0.1", "localhost", 1) + "/v1/roles?cursor=x"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := setup(t)
+			next := tt.next(h.server.URL)
+			if !strings.HasPrefix(next, "http://") || strings.HasPrefix(next, h.server.URL) {
+				t.Fatalf("next link %q is not another host with the same scheme", next)
+			}
+			var calls atomic.Int32
+			h.mux.HandleFunc("/v1/roles", func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) > 1 {
+					t.Errorf("the next link was followed (Host %s, Authorization %q)", r.Host, r.Header.Get("Authorization"))
+				}
+				writeJSON(w, 200, `{"_links":{"next":{"href":"`+next+`"}},"_embedded":{"roles":[{"id":"r","name":"Environment Admin"}]},"size":1}`)
+			})
+			before := elsewhere.Load()
+			_, err := h.client.ListRoles(ctx)
+			if err == nil || !strings.Contains(err.Error(), "refusing") {
+				t.Fatalf("err = %v, want refusal to send the token to another host", err)
+			}
+			if calls.Load() != 1 || elsewhere.Load() != before {
+				t.Fatalf("API host saw %d calls, the other host %d; want 1 and 0", calls.Load(), elsewhere.Load()-before)
+			}
+		})
 	}
 }
 
