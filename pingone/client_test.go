@@ -158,6 +158,7 @@ func TestEveryEndpointUsesPingOnesMethodPathAndSuccessStatus(t *testing.T) {
 	grant := pingone.ApplicationGrant{Resource: pingone.Ref{ID: "res1"}, Scopes: []pingone.Ref{{ID: "s1"}}}
 	app := pingone.Application{Name: "w", Type: pingone.AppTypeWorker, Protocol: pingone.ProtocolOpenIDConnect, TokenEndpointAuthMethod: pingone.AuthMethodClientSecretBasic}
 	apps := "/v1/environments/" + envID + "/applications"
+	groups := "/v1/environments/" + envID + "/groups"
 	tests := []struct {
 		name   string
 		method string
@@ -202,6 +203,18 @@ func TestEveryEndpointUsesPingOnesMethodPathAndSuccessStatus(t *testing.T) {
 			return err
 		}},
 		{"DeleteApplicationGrant", "DELETE", apps + "/" + appID + "/grants/g1", 204, ``, func(c *pingone.Client) error { return c.DeleteApplicationGrant(ctx, envID, appID, "g1") }},
+		{"ListGroups", "GET", groups, 200, `{"_embedded":{"groups":[]}}`, func(c *pingone.Client) error { _, err := c.ListGroups(ctx, envID, ""); return err }},
+		{"GetGroup", "GET", groups + "/" + groupID, 200, `{"id":"g","name":"Admins"}`, func(c *pingone.Client) error { _, err := c.GetGroup(ctx, envID, groupID); return err }},
+		{"GetUserGroupIDs", "GET", "/v1/environments/" + envID + "/users/" + userID, 200, `{"id":"u"}`, func(c *pingone.Client) error { _, err := c.GetUserGroupIDs(ctx, envID, userID); return err }},
+		{"ListGroupRoleAssignments", "GET", groups + "/" + groupID + "/roleAssignments", 200, `{"_embedded":{"roleAssignments":[]}}`, func(c *pingone.Client) error {
+			_, err := c.ListGroupRoleAssignments(ctx, envID, groupID)
+			return err
+		}},
+		{"CreateGroupRoleAssignment", "POST", groups + "/" + groupID + "/roleAssignments", 201, `{"id":"ra"}`, func(c *pingone.Client) error {
+			_, err := c.CreateGroupRoleAssignment(ctx, envID, groupID, ra)
+			return err
+		}},
+		{"DeleteGroupRoleAssignment", "DELETE", groups + "/" + groupID + "/roleAssignments/ra1", 204, ``, func(c *pingone.Client) error { return c.DeleteGroupRoleAssignment(ctx, envID, groupID, "ra1") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,6 +258,17 @@ func TestMethodsRejectEmptyIDsWithoutCallingPingOne(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.ListResourceScopes(ctx, envID, "")
 	errs = append(errs, err)
+	_, err = c.GetGroup(ctx, envID, "")
+	errs = append(errs, err)
+	_, err = c.ListGroups(ctx, "", "")
+	errs = append(errs, err)
+	_, err = c.GetUserGroupIDs(ctx, envID, "")
+	errs = append(errs, err)
+	_, err = c.ListGroupRoleAssignments(ctx, envID, "")
+	errs = append(errs, err)
+	_, err = c.CreateGroupRoleAssignment(ctx, envID, groupID, pingone.RoleAssignment{Role: pingone.Ref{ID: "r"}})
+	errs = append(errs, err)
+	errs = append(errs, c.DeleteGroupRoleAssignment(ctx, envID, "", "ra1"))
 	for i, err := range errs {
 		if err == nil {
 			t.Errorf("call %d: no error for an empty ID", i)
@@ -282,6 +306,73 @@ func TestRoleAssignmentCreateSendsOnlyRoleAndScope(t *testing.T) {
 	})
 	if err != nil || ra.ID != "ra1" {
 		t.Fatalf("ra = %+v, err = %v", ra, err)
+	}
+}
+
+func TestGroupRoleAssignmentCreateSendsOnlyRoleAndScope(t *testing.T) {
+	h := setup(t)
+	h.mux.HandleFunc("/v1/environments/"+envID+"/groups/"+groupID+"/roleAssignments", func(w http.ResponseWriter, r *http.Request) {
+		assertRequest(t, r, http.MethodPost)
+		got := readJSON(t, r)
+		want := map[string]any{"role": map[string]any{"id": "role1"}, "scope": map[string]any{"id": envID, "type": "ENVIRONMENT"}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("body = %v, want %v", got, want)
+		}
+		writeJSON(w, 201, `{"id":"ra1","role":{"id":"role1"},"scope":{"id":"`+envID+`","type":"ENVIRONMENT"},"group":{"id":"`+groupID+`"},"readOnly":false}`)
+	})
+	ra, err := h.client.CreateGroupRoleAssignment(ctx, envID, groupID, pingone.RoleAssignment{
+		ID: "ignored", ReadOnly: true, Group: &pingone.Ref{ID: "other"}, Environment: &pingone.Ref{ID: "x"},
+		Role: pingone.Ref{ID: "role1"}, Scope: pingone.RoleScope{ID: envID, Type: pingone.ScopeTypeEnvironment},
+	})
+	if err != nil || ra.ID != "ra1" || ra.Group == nil || ra.Group.ID != groupID {
+		t.Fatalf("ra = %+v, err = %v", ra, err)
+	}
+}
+
+func TestListGroupsSendsTheSCIMFilterAndReadsDynamicGroups(t *testing.T) {
+	h := setup(t)
+	h.mux.HandleFunc("/v1/environments/"+envID+"/groups", func(w http.ResponseWriter, r *http.Request) {
+		assertRequest(t, r, http.MethodGet)
+		if got := r.URL.Query().Get("filter"); got != `name eq "Admins"` {
+			t.Errorf("filter = %q", got)
+		}
+		writeJSON(w, 200, `{"_embedded":{"groups":[{"id":"g1","name":"Admins","environment":{"id":"`+envID+`"}},
+			{"id":"g2","name":"Managers","userFilter":"title eq \"Manager\"","population":{"id":"p"}}]},"size":2}`)
+	})
+	groups, err := h.client.ListGroups(ctx, envID, `name eq "Admins"`)
+	if err != nil || len(groups) != 2 {
+		t.Fatalf("groups = %+v, err = %v", groups, err)
+	}
+	if groups[0].UserFilter != "" || groups[1].UserFilter != `title eq "Manager"` || groups[1].Population == nil || groups[1].Population.ID != "p" {
+		t.Fatalf("groups = %+v", groups)
+	}
+}
+
+func TestGetUserGroupIDsAsksForMemberOfGroupIDs(t *testing.T) {
+	tests := []struct {
+		name string
+		resp string
+		want []string
+	}{
+		{"member of two groups", `{"id":"u","username":"jdoe","memberOfGroupIDs":["g1","g2"]}`, []string{"g1", "g2"}},
+		{"member of none, field absent", `{"id":"u","username":"jdoe"}`, []string{}},
+		{"member of none, empty list", `{"id":"u","username":"jdoe","memberOfGroupIDs":[]}`, []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := setup(t)
+			h.mux.HandleFunc("/v1/environments/"+envID+"/users/"+userID, func(w http.ResponseWriter, r *http.Request) {
+				assertRequest(t, r, http.MethodGet)
+				if r.URL.RawQuery != "include=memberOfGroupIDs" {
+					t.Errorf("query = %q, want include=memberOfGroupIDs", r.URL.RawQuery)
+				}
+				writeJSON(w, 200, tt.resp)
+			})
+			ids, err := h.client.GetUserGroupIDs(ctx, envID, userID)
+			if err != nil || ids == nil || !reflect.DeepEqual(ids, tt.want) {
+				t.Fatalf("ids = %#v, err = %v; want %#v", ids, err, tt.want)
+			}
+		})
 	}
 }
 

@@ -176,7 +176,9 @@ type RoleAssignment struct {
 	Role        Ref             `json:"role"`
 	Scope       RoleScope       `json:"scope"`
 	Environment *Ref            `json:"environment,omitempty"`
-	ReadOnly    bool            `json:"readOnly,omitempty"`
+	// Group is the group holding the assignment, on a group's assignments (read-only).
+	Group    *Ref `json:"group,omitempty"`
+	ReadOnly bool `json:"readOnly,omitempty"`
 }
 
 // UserName is a user's name (schema User.name).
@@ -198,6 +200,27 @@ type User struct {
 	Enabled     *bool           `json:"enabled,omitempty"`
 	CreatedAt   string          `json:"createdAt,omitempty"`
 	UpdatedAt   string          `json:"updatedAt,omitempty"`
+	// MemberOfGroupIDs lists the groups the user belongs to (read-only). PingOne returns
+	// it only on the single-user GET with include=memberOfGroupIDs (see GetUserGroupIDs).
+	MemberOfGroupIDs []string `json:"memberOfGroupIDs,omitempty"`
+}
+
+// Group is a group of users (schema Group). A group's admin role assignments apply to
+// every member.
+type Group struct {
+	Links       map[string]Link `json:"_links,omitempty"`
+	ID          string          `json:"id,omitempty"`
+	Environment *Ref            `json:"environment,omitempty"`
+	// Population is set for a population group, nil for an environment group.
+	Population *Ref   `json:"population,omitempty"`
+	Name       string `json:"name"`
+	// DisplayName equals Name for groups made in PingOne (read-only).
+	DisplayName string `json:"displayName,omitempty"`
+	Description string `json:"description,omitempty"`
+	// UserFilter is the SCIM filter of a dynamic group, whose members PingOne adds by
+	// that filter. PingOne does not allow admin roles on a dynamic group.
+	UserFilter string `json:"userFilter,omitempty"`
+	ExternalID string `json:"externalId,omitempty"`
 }
 
 // Resource is a protected resource (schema Resource): the built-in `openid` resource

@@ -26,6 +26,9 @@ func TestEveryCallMatchesPingOnesOpenAPISpec(t *testing.T) {
 		"createdAt":"2026-01-01T00:00:00.000Z","updatedAt":"2026-01-01T00:00:00.000Z","grantTypes":["CLIENT_CREDENTIALS"],
 		"tokenEndpointAuthMethod":"CLIENT_SECRET_BASIC","pkceEnforcement":"OPTIONAL","refreshTokenDuration":2592000}`
 	raJSON := `{` + links("/v1/ra") + `,` + env + `,"id":"ra1","role":{"id":"role1"},"scope":{"id":"` + envID + `","type":"ENVIRONMENT"},"readOnly":false}`
+	groupRAJSON := `{` + links("/v1/gra") + `,` + env + `,"id":"ra1","role":{"id":"role1"},"scope":{"id":"` + envID + `","type":"ENVIRONMENT"},"group":{"id":"` + groupID + `"},"readOnly":false}`
+	groupJSON := `{` + links("/v1/grp") + `,` + env + `,"id":"` + groupID + `","name":"Admins","displayName":"Admins","description":"d",
+		"population":{"id":"p"},"userFilter":"title eq \"Manager\"","externalId":"cn=Admins"}`
 	grantJSON := `{` + links("/v1/g") + `,"id":"g1","application":{"id":"` + appID + `"},"resource":{"id":"res1"},"scopes":[{"id":"s1"}],"createdAt":"2026-01-01T00:00:00.000Z"}`
 	collection := func(key, item string) string {
 		return `{` + links("/v1/c") + `,"_embedded":{"` + key + `":[` + item + `]},"count":1,"size":1}`
@@ -51,13 +54,18 @@ func TestEveryCallMatchesPingOnesOpenAPISpec(t *testing.T) {
 		"POST /v1/environments/" + envID + "/applications/" + appID + "/roleAssignments":       {201, raJSON},
 		"DELETE /v1/environments/" + envID + "/applications/" + appID + "/roleAssignments/ra1": {204, ``},
 		"GET /v1/environments/" + envID + "/users":                                             {200, collection("users", `{"id":"`+userID+`","username":"jdoe","email":"j@example.com","population":{"id":"p"}}`)},
-		"GET /v1/environments/" + envID + "/users/" + userID:                                   {200, `{"id":"` + userID + `","username":"jdoe","email":"j@example.com"}`},
+		"GET /v1/environments/" + envID + "/users/" + userID:                                   {200, `{"id":"` + userID + `","username":"jdoe","email":"j@example.com","memberOfGroupIDs":["` + groupID + `"]}`},
 		"GET /v1/environments/" + envID + "/resources":                                         {200, collection("resources", `{"id":"res1","name":"openid","type":"OPENID_CONNECT","audience":"a"}`)},
 		"GET /v1/environments/" + envID + "/resources/res1/scopes":                             {200, collection("scopes", `{"id":"s1","name":"openid","resource":{"id":"res1"}}`)},
 		"GET /v1/environments/" + envID + "/applications/" + appID + "/grants":                 {200, collection("grants", grantJSON)},
 		"POST /v1/environments/" + envID + "/applications/" + appID + "/grants":                {201, grantJSON},
 		"PUT /v1/environments/" + envID + "/applications/" + appID + "/grants/g1":              {200, grantJSON},
 		"DELETE /v1/environments/" + envID + "/applications/" + appID + "/grants/g1":           {204, ``},
+		"GET /v1/environments/" + envID + "/groups":                                            {200, collection("groups", groupJSON)},
+		"GET /v1/environments/" + envID + "/groups/" + groupID:                                 {200, groupJSON},
+		"GET /v1/environments/" + envID + "/groups/" + groupID + "/roleAssignments":            {200, collection("roleAssignments", groupRAJSON)},
+		"POST /v1/environments/" + envID + "/groups/" + groupID + "/roleAssignments":           {201, groupRAJSON},
+		"DELETE /v1/environments/" + envID + "/groups/" + groupID + "/roleAssignments/ra1":     {204, ``},
 	}
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		resp, ok := responses[r.Method+" "+r.URL.Path]
@@ -139,10 +147,27 @@ func TestEveryCallMatchesPingOnesOpenAPISpec(t *testing.T) {
 	_, err = c.UpdateApplicationGrant(ctx, envID, appID, "g1", grant)
 	check("UpdateApplicationGrant", err)
 	check("DeleteApplicationGrant", c.DeleteApplicationGrant(ctx, envID, appID, "g1"))
+	groups, err := c.ListGroups(ctx, envID, `name eq "Admins"`)
+	check("ListGroups", err)
+	if len(groups) != 1 || groups[0].Name != "Admins" || groups[0].UserFilter == "" {
+		t.Errorf("ListGroups = %+v", groups)
+	}
+	_, err = c.GetGroup(ctx, envID, groupID)
+	check("GetGroup", err)
+	ids, err := c.GetUserGroupIDs(ctx, envID, userID)
+	check("GetUserGroupIDs", err)
+	if len(ids) != 1 || ids[0] != groupID {
+		t.Errorf("GetUserGroupIDs = %v", ids)
+	}
+	_, err = c.ListGroupRoleAssignments(ctx, envID, groupID)
+	check("ListGroupRoleAssignments", err)
+	_, err = c.CreateGroupRoleAssignment(ctx, envID, groupID, ra)
+	check("CreateGroupRoleAssignment", err)
+	check("DeleteGroupRoleAssignment", c.DeleteGroupRoleAssignment(ctx, envID, groupID, "ra1"))
 
 	st := s.Stats()
-	if st.Requests < 25 {
-		t.Errorf("spec validated %d requests, want every call (25)", st.Requests)
+	if st.Requests < 31 {
+		t.Errorf("spec validated %d requests, want every call (31)", st.Requests)
 	}
 	if len(st.Unlisted) > 0 {
 		t.Logf("unlisted statuses: %v", st.Unlisted)

@@ -35,3 +35,23 @@ func (c *Client) GetUser(ctx context.Context, envID, userID string) (*User, erro
 	}
 	return &u, nil
 }
+
+// GetUserGroupIDs returns the IDs of the groups a user belongs to (an empty slice when
+// none), read from the single-user GET with include=memberOfGroupIDs. PingOne needs
+// the dir:read:groupMembership permission for it.
+//
+// PingOne API: https://apidocs.pingidentity.com/pingone/platform/v1/api/#get-read-user-or-users
+func (c *Client) GetUserGroupIDs(ctx context.Context, envID, userID string) ([]string, error) {
+	if err := requireIDs("environment ID", envID, "user ID", userID); err != nil {
+		return nil, err
+	}
+	var u User
+	q := url.Values{"include": {"memberOfGroupIDs"}}
+	if err := c.do(ctx, http.MethodGet, pathOf("environments", envID, "users", userID), q, nil, &u); err != nil {
+		return nil, err
+	}
+	if u.MemberOfGroupIDs == nil {
+		return []string{}, nil
+	}
+	return u.MemberOfGroupIDs, nil
+}
