@@ -186,6 +186,45 @@ func IsRateLimited(err error) bool {
 	return e.Status == http.StatusTooManyRequests
 }
 
+// Messages PingOne gives when the caller lacks a role it needs, for example right after
+// the role was assigned, before the assignment has propagated.
+var actorNotAuthorizedPrefixes = []string{
+	"The actor attempting to perform the request is not authorized",
+	"Must have role at the same or broader scope",
+}
+
+// IsActorNotAuthorized reports whether err is a 403 or 400 saying the caller does not
+// (yet) hold a role it needs: the message, or any detail's message, starts with "The
+// actor attempting to perform the request is not authorized" or "Must have role at the
+// same or broader scope". New role assignments take a while to become effective, so
+// such an error right after granting a role may pass on a later attempt (the Terraform
+// provider retries these with backoff for up to 10 minutes).
+func IsActorNotAuthorized(err error) bool {
+	e := AsError(err)
+	if e == nil || (e.Status != http.StatusForbidden && e.Status != http.StatusBadRequest) {
+		return false
+	}
+	if hasActorNotAuthorizedPrefix(e.Message) {
+		return true
+	}
+	for _, d := range e.Details {
+		if hasActorNotAuthorizedPrefix(d.Message) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasActorNotAuthorizedPrefix(msg string) bool {
+	msg = strings.TrimSpace(msg)
+	for _, p := range actorNotAuthorizedPrefixes {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckResponse returns nil for a 2xx response and a *Error otherwise. It reads and
 // closes nothing: the caller passes the body it already read.
 func CheckResponse(resp *http.Response, body []byte) error {

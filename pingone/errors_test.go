@@ -37,7 +37,13 @@ func TestNonSuccessResponsesBecomeTypedErrors(t *testing.T) {
 			body:     `{"id":"e2","code":"ACCESS_FAILED","message":"The request could not be completed. You do not have access to this resource.","details":[{"code":"INSUFFICIENT_PERMISSIONS","message":"Actor does not have permissions to access worker application client secrets"}]}`,
 			wantCode: "ACCESS_FAILED",
 			wantText: []string{"403 ACCESS_FAILED", "Actor does not have permissions"},
-			is:       map[string]bool{"forbidden": true, "unauthorized": false},
+			is:       map[string]bool{"forbidden": true, "unauthorized": false, "actornotauthorized": false},
+		},
+		{
+			name: "role not yet propagated", status: 403,
+			body:     `{"id":"e8","code":"ACCESS_FAILED","message":"You do not have access to this resource","details":[{"code":"INSUFFICIENT_PERMISSIONS","message":"The actor attempting to perform the request is not authorized."}]}`,
+			wantCode: "ACCESS_FAILED",
+			is:       map[string]bool{"forbidden": true, "unauthorized": false, "actornotauthorized": true},
 		},
 		{
 			name: "forbidden code under a changed status class", status: 400,
@@ -88,6 +94,7 @@ func TestNonSuccessResponsesBecomeTypedErrors(t *testing.T) {
 	preds := map[string]func(error) bool{
 		"notfound": pingone.IsNotFound, "forbidden": pingone.IsForbidden, "unauthorized": pingone.IsUnauthorized,
 		"uniqueness": pingone.IsUniquenessViolation, "ratelimited": pingone.IsRateLimited,
+		"actornotauthorized": pingone.IsActorNotAuthorized,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,7 +140,8 @@ func TestNonSuccessResponsesBecomeTypedErrors(t *testing.T) {
 
 func TestHelpersAreFalseForNilAndForeignErrors(t *testing.T) {
 	for _, err := range []error{nil, errors.New("boom")} {
-		if pingone.IsNotFound(err) || pingone.IsForbidden(err) || pingone.IsUnauthorized(err) || pingone.IsUniquenessViolation(err) || pingone.IsRateLimited(err) {
+		if pingone.IsNotFound(err) || pingone.IsForbidden(err) || pingone.IsUnauthorized(err) || pingone.IsUniquenessViolation(err) ||
+			pingone.IsRateLimited(err) || pingone.IsActorNotAuthorized(err) {
 			t.Errorf("a helper matched %v", err)
 		}
 	}
@@ -144,5 +152,39 @@ func TestErrorWrappedByCallersStillMatches(t *testing.T) {
 	wrapped := fmt.Errorf("read application %q: %w", "x", base)
 	if !pingone.IsNotFound(wrapped) || pingone.AsError(wrapped) != base {
 		t.Fatal("wrapped error not recognised")
+	}
+}
+
+func TestIsActorNotAuthorizedFindsPingOnesRolePropagationMessages(t *testing.T) {
+	const actor = "The actor attempting to perform the request is not authorized."
+	const scope = "Must have role at the same or broader scope as the role being assigned"
+	detail := func(code, msg string) []pingone.ErrorDetail { return []pingone.ErrorDetail{{Code: code, Message: msg}} }
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"403 with the actor message in the first detail", &pingone.Error{Status: 403, Code: "ACCESS_FAILED",
+			Message: "You do not have access to this resource", Details: detail("INSUFFICIENT_PERMISSIONS", actor)}, true},
+		{"403 with the actor message at the top", &pingone.Error{Status: 403, Code: "ACCESS_FAILED", Message: actor}, true},
+		{"400 with the scope message in a later detail", &pingone.Error{Status: 400, Code: "INVALID_DATA", Message: "The request could not be completed.",
+			Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "name", Message: "bad"}, {Code: "INVALID_VALUE", Target: "scope", Message: scope}}}, true},
+		{"403 with the scope message at the top", &pingone.Error{Status: 403, Message: scope}, true},
+		{"wrapped by a caller", fmt.Errorf("assign Environment Admin: %w", &pingone.Error{Status: 403, Details: detail("INSUFFICIENT_PERMISSIONS", actor)}), true},
+		{"403 with other text", &pingone.Error{Status: 403, Code: "ACCESS_FAILED", Message: "You do not have access to this resource",
+			Details: detail("INSUFFICIENT_PERMISSIONS", "Actor does not have permissions to access worker application client secrets")}, false},
+		{"403 that only mentions the text later on", &pingone.Error{Status: 403, Message: "Denied: " + actor}, false},
+		{"404 with the actor message", &pingone.Error{Status: 404, Code: "NOT_FOUND", Message: actor}, false},
+		{"401 with the actor message", &pingone.Error{Status: 401, Code: "ACCESS_FAILED", Details: detail("INVALID_TOKEN", actor)}, false},
+		{"400 duplicate role", &pingone.Error{Status: 400, Code: "INVALID_DATA", Details: detail("UNIQUENESS_VIOLATION", "May not assign duplicate Role")}, false},
+		{"plain error with the text", errors.New(actor), false},
+		{"nil", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := pingone.IsActorNotAuthorized(tt.err); got != tt.want {
+				t.Fatalf("IsActorNotAuthorized(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
 	}
 }
