@@ -29,6 +29,10 @@ type API interface {
 
 	ListUsers(ctx context.Context, envID, filter string) ([]pingone.User, error)
 	GetUser(ctx context.Context, envID, userID string) (*pingone.User, error)
+	GetUserGroupIDs(ctx context.Context, envID, userID string) ([]string, error)
+	ListGroups(ctx context.Context, envID, filter string) ([]pingone.Group, error)
+	ListGroupRoleAssignments(ctx context.Context, envID, groupID string) ([]pingone.RoleAssignment, error)
+	ListPopulations(ctx context.Context, envID string) ([]pingone.Population, error)
 
 	ListResources(ctx context.Context, envID string) ([]pingone.Resource, error)
 	ListResourceScopes(ctx context.Context, envID, resourceID string) ([]pingone.ResourceScope, error)

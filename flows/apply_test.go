@@ -340,18 +340,39 @@ func TestRunStopsAtTheFirstFailureAndKeepsWhatItDid(t *testing.T) {
 }
 
 func TestADryRunJudgesTheRolesThePlanWillAssign(t *testing.T) {
-	tn := newTenant(t)
-	env := tn.admin()
-	env.DryRun = true
-	s, err := tn.apply(env, flows.Plan{Preset: "stackone", SignInUser: "jdoe", UserRoleAssignments: []flows.UserRoleAssignment{
-		{User: "jdoe", Role: "Identity Data Read Only", Scope: "environment"},
-		{User: "jdoe", Role: "Configuration Read Only", Scope: "environment"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if slices.Contains(codes(s.Findings), "ROLE_MISSING") || !s.Report.OK() {
-		t.Errorf("the plan assigns what jdoe lacks, yet the dry run reports %v", codes(s.Findings))
+	for _, tc := range []struct {
+		name  string
+		roles []string
+		want  string // a finding code the dry run must report, or "" for none
+	}{
+		// Read-only roles cover every call, but admin-only access admits none of them: jdoe's
+		// sign-in would be refused (the verdict said "covered" before gates were judged).
+		{"read-only roles fail the admin-only gate", []string{"Identity Data Read Only", "Configuration Read Only"}, flows.FindAdminOnlyGate},
+		{"a role admin-only access admits passes", []string{"Identity Data Read Only", "Client Application Developer"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := newTenant(t)
+			env := tn.admin()
+			env.DryRun = true
+			plan := flows.Plan{Preset: "stackone", SignInUser: "jdoe"}
+			for _, r := range tc.roles {
+				plan.UserRoleAssignments = append(plan.UserRoleAssignments, flows.UserRoleAssignment{User: "jdoe", Role: r, Scope: "environment"})
+			}
+			s, err := tn.apply(env, plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := codes(s.Findings)
+			if slices.Contains(got, "ROLE_MISSING") {
+				t.Errorf("the plan assigns what jdoe lacks, yet the dry run reports %v", got)
+			}
+			if tc.want == "" && (!s.Report.OK() || slices.ContainsFunc(s.Findings, func(f flows.Finding) bool { return f.Severity == flows.SeverityError })) {
+				t.Errorf("findings %v, gates %+v: want a clean verdict", got, s.Report.Gates)
+			}
+			if tc.want != "" && (!slices.Contains(got, tc.want) || s.Report.OK()) {
+				t.Errorf("findings %v: want %s", got, tc.want)
+			}
+		})
 	}
 }
 

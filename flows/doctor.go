@@ -28,6 +28,12 @@ const (
 	FindRoleCheckSkipped   = "ROLE_CHECK_SKIPPED"
 	FindPermissionUnknown  = "PERMISSION_UNKNOWN"
 	FindGuideDiffers       = "GUIDE_DIFFERS"
+	FindAdminOnlyGate      = "ADMIN_ONLY_GATE"
+	FindGroupPolicyGate    = "GROUP_POLICY_GATE"
+	FindRoleViaGroup       = "ROLE_VIA_GROUP"
+	FindRoleCannotTell     = "ROLE_CANNOT_TELL"
+	FindRolePending        = "ROLE_PENDING"
+	FindVerifyFailed       = "VERIFY_FAILED"
 )
 
 // Diagnosis is doctor's result.

@@ -6,12 +6,9 @@ import (
 	"sort"
 	"sync"
 	"testing"
-	"time"
 )
 
 func TestMain(m *testing.M) {
-	// Role propagation waits are real on PingOne; the simulator propagates at once.
-	verifyRetries = []time.Duration{time.Millisecond, time.Millisecond}
 	code := m.Run()
 	if specTotals.requests > 0 {
 		ops := make([]string, 0, len(specTotals.ops))

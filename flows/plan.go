@@ -29,7 +29,16 @@ type Plan struct {
 	// SignInUser is the username or email of the user who will sign in through the app, for
 	// presets whose roles go to the signing-in user; empty means the admin running the setup.
 	SignInUser string `yaml:"signInUser,omitempty" json:"signInUser,omitempty"`
+	// Roles says what apply does when the role check proposes a fix: "check" (the default) only
+	// reports it; "fix" assigns the proposed roles, as the wizard's "Assign them" does.
+	Roles string `yaml:"roles,omitempty" json:"roles,omitempty"`
 }
+
+// Values of Plan.Roles.
+const (
+	RolesCheck = "check"
+	RolesFix   = "fix"
+)
 
 // AppSpec is the desired Worker application. Nil pointers and empty lists mean "not set": the
 // preset (or PingOne's default) applies.
@@ -186,7 +195,7 @@ func ParsePlan(data []byte) (Plan, error) {
 
 // planKeys is the schema of keys a plan may hold, for the unknown-key check.
 var planKeys = map[string]any{
-	"preset": nil, "environmentId": nil, "capabilities": nil, "signInUser": nil,
+	"preset": nil, "environmentId": nil, "capabilities": nil, "signInUser": nil, "roles": nil,
 	"application": map[string]any{
 		"name": nil, "description": nil, "enabled": nil, "grantTypes": nil, "responseTypes": nil,
 		"pkceEnforcement": nil, "tokenEndpointAuthMethod": nil, "redirectUris": nil,

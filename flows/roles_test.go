@@ -190,7 +190,7 @@ func TestDaVinciRolesAreNotProposedForAnApplication(t *testing.T) {
 func TestAPermissionNoRoleListsIsUnknownNotMissing(t *testing.T) {
 	c := Capability{ID: "x", Title: "X", Permissions: []string{"mfa:read:device"}}
 	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", Capabilities: []Capability{c}})
-	if rep.Capabilities[0].Coverage != Unknown {
+	if rep.Capabilities[0].Coverage != CannotTell {
 		t.Errorf("got %s", rep.Capabilities[0].Coverage)
 	}
 }
@@ -267,8 +267,158 @@ func TestLeastPrivilegeWeighsWritesAboveReads(t *testing.T) {
 		{ID: "r-dev", Name: "Client Application Developer", ApplicableTo: []string{"ENVIRONMENT"}, Permissions: perms("applications:read:application", "applications:create:application", "applications:delete:application")},
 		{ID: "r-cro", Name: "Configuration Read Only", ApplicableTo: []string{"ENVIRONMENT"}, Permissions: perms("applications:read:application", "applications:read:grant", "resources:read:resource", "resources:read:scope", "orgmgt:read:environment")},
 	}
-	got := smallestCover(roles, []string{"applications:read:application"})
+	got := smallestCover(roles, []string{"applications:read:application"}, false)
 	if len(got) != 1 || got[0].Name != "Configuration Read Only" {
 		t.Errorf("chose %v: five reads grant less than one create and one delete", got)
 	}
+}
+
+// gateRoles adds Client Application Developer (app CRUD, opens admin-only access) to testRoles.
+func gateRoles() []pingone.Role {
+	return append(testRoles(), pingone.Role{ID: "r-cad", Name: "Client Application Developer", ApplicableTo: []string{"ENVIRONMENT"},
+		Permissions: perms("applications:read:application", "applications:create:application", "applications:update:application")})
+}
+
+func adminOnlyApp() *pingone.Application {
+	return &pingone.Application{ID: "app-1", Name: "StackOne Integration", Enabled: true,
+		GrantTypes:    []string{pingone.GrantAuthorizationCode, pingone.GrantRefreshToken},
+		AccessControl: &pingone.AccessControl{Role: &pingone.AccessControlRole{Type: pingone.AccessControlAdminUsersOnly}}}
+}
+
+// The admin who applies the fix: Environment Admin at organization scope and Identity Data Admin
+// and Client Application Developer at the environment.
+func fixer() []pingone.RoleAssignment {
+	return []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg), assign("r-ida", "ENVIRONMENT", testEnv), assign("r-cad", "ENVIRONMENT", testEnv)}
+}
+
+func TestReadOnlyRolesCoverEveryCallButFailTheAdminOnlyGate(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "auditor",
+		Assignments: []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv), assign("r-cro", "ENVIRONMENT", testEnv)},
+		Capabilities: stackoneCaps(), App: adminOnlyApp(), AdminAssignments: fixer(), AdminKnown: true})
+	for _, c := range rep.Capabilities {
+		if c.Coverage != Covered {
+			t.Errorf("%s: %s, want covered", c.ID, c.Coverage)
+		}
+	}
+	g, ok := rep.Gate(GateAdminOnly)
+	if !ok || g.Coverage != Missing || !strings.Contains(g.Detail, "access_denied") {
+		t.Fatalf("admin-only gate %+v: read-only roles do not open it", g)
+	}
+	if rep.OK() {
+		t.Error("a user PingOne refuses at sign-in must not pass")
+	}
+	if rep.Fix == nil || !rep.Fix.OpensAdminOnly || !slices.Contains(rep.Fix.Names, "Client Application Developer") {
+		t.Errorf("fix %+v: want the least privileged role that opens the gate", rep.Fix)
+	}
+	if alt := rep.AdminOnlyOff; alt == nil || len(alt.Names) != 0 {
+		t.Errorf("alternative %+v: with admin-only off no role is needed", alt)
+	}
+	if !slices.Contains(codes(roleFindings(rep)), FindAdminOnlyGate) {
+		t.Errorf("findings %v: want %s", codes(roleFindings(rep)), FindAdminOnlyGate)
+	}
+}
+
+func TestTheFixForAUserWithNoRolePassesTheAdminOnlyGate(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Capabilities: stackoneCaps(), App: adminOnlyApp(), AdminAssignments: fixer(), AdminKnown: true})
+	if rep.Fix == nil || !rep.Fix.Grantable {
+		t.Fatalf("fix %+v", rep.Fix)
+	}
+	if !rep.Fix.OpensAdminOnly {
+		t.Errorf("fix %v: read roles alone would leave jdoe refused at sign-in", rep.Fix.Names)
+	}
+	// Judge the fix: with it, every gate and capability passes.
+	var after []pingone.RoleAssignment
+	for _, r := range rep.Fix.Roles {
+		after = append(after, assign(r.ID, "ENVIRONMENT", testEnv))
+	}
+	again := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Assignments: after, Capabilities: stackoneCaps(), App: adminOnlyApp()})
+	if !again.OK() {
+		t.Errorf("after the fix %v: gates %+v, missing %v", rep.Fix.Names, again.Gates, again.Missing)
+	}
+	// Without admin-only access, the read-only roles are the smaller grant.
+	if alt := rep.AdminOnlyOff; alt == nil || alt.OpensAdminOnly {
+		t.Errorf("alternative %+v: without the gate, read-only roles suffice", alt)
+	}
+}
+
+func TestRolesHeldThroughAGroupCount(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "groupadmin",
+		Groups: []GroupRoles{{ID: "g-1", Name: "Connector Admins", Assignments: []pingone.RoleAssignment{
+			assign("r-ida", "ENVIRONMENT", testEnv), assign("r-cad", "ENVIRONMENT", testEnv)}}},
+		Capabilities: stackoneCaps(), App: adminOnlyApp(), AdminAssignments: fixer(), AdminKnown: true})
+	if !rep.OK() || rep.Fix != nil {
+		t.Fatalf("roles from a group: gates %+v missing %v fix %+v", rep.Gates, rep.Missing, rep.Fix)
+	}
+	if g, _ := rep.Gate(GateAdminOnly); !strings.Contains(g.Detail, "via group Connector Admins") {
+		t.Errorf("gate detail %q: say which group", g.Detail)
+	}
+	if len(rep.ViaGroups) == 0 || !slices.Contains(codes(roleFindings(rep)), FindRoleViaGroup) {
+		t.Errorf("via groups %v: want an info finding naming the group", rep.ViaGroups)
+	}
+}
+
+func TestARoleHeldThroughAGroupIsNeverProposed(t *testing.T) {
+	// The group gives Identity Data Read Only; applications are missing.
+	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Groups:       []GroupRoles{{ID: "g-1", Name: "Readers", Assignments: []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv)}}},
+		Capabilities: stackoneCaps(), AdminAssignments: fixer(), AdminKnown: true})
+	if rep.Fix == nil || slices.Contains(rep.Fix.Names, "Identity Data Read Only") {
+		t.Errorf("fix %+v: jdoe holds Identity Data Read Only through a group already", rep.Fix)
+	}
+}
+
+func TestWhatCannotBeReadIsCannotTellNeverMissing(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Unreadable:   []string{"the groups of jdoe (needs dir:read:groupMembership)"},
+		Capabilities: stackoneCaps(), App: adminOnlyApp(), AdminAssignments: fixer(), AdminKnown: true})
+	for _, c := range rep.Capabilities {
+		if c.Coverage != CannotTell {
+			t.Errorf("%s: %s, want cannot-tell", c.ID, c.Coverage)
+		}
+	}
+	if g, _ := rep.Gate(GateAdminOnly); g.Coverage != CannotTell || !strings.Contains(g.Detail, "dir:read:groupMembership") {
+		t.Errorf("admin-only gate %+v: cannot tell, naming the permission needed", g)
+	}
+	if rep.OK() || len(rep.Missing) != 0 || rep.Fix != nil {
+		t.Errorf("ok %v missing %v fix %+v: nothing is known to be missing, and nothing passes", rep.OK(), rep.Missing, rep.Fix)
+	}
+}
+
+func TestTheGroupPolicyGate(t *testing.T) {
+	policy := func(typ string, ids ...string) *pingone.Application {
+		a := adminOnlyApp()
+		a.AccessControl = &pingone.AccessControl{Group: &pingone.AccessControlGroup{Type: typ}}
+		for _, id := range ids {
+			a.AccessControl.Group.Groups = append(a.AccessControl.Group.Groups, pingone.Ref{ID: id})
+		}
+		return a
+	}
+	member := []GroupRoles{{ID: "g-1", Name: "Connector Users"}}
+	for _, tc := range []struct {
+		name string
+		app  *pingone.Application
+		want Coverage
+	}{
+		{"any group, a member of one", policy("ANY_GROUP", "g-1", "g-2"), Covered},
+		{"all groups, a member of one", policy("ALL_GROUPS", "g-1", "g-2"), Missing},
+		{"any group, a member of none", policy("ANY_GROUP", "g-3"), Missing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+				Groups: member, GroupNames: map[string]string{"g-2": "Other"}, App: tc.app})
+			if g, ok := rep.Gate(GateGroupPolicy); !ok || g.Coverage != tc.want {
+				t.Errorf("gate %+v, want %s", g, tc.want)
+			}
+		})
+	}
+}
+
+func codes(fs []Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = f.Code
+	}
+	return out
 }

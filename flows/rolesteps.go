@@ -1,11 +1,13 @@
 package flows
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -66,22 +68,113 @@ func FindUser(ctx context.Context, api API, envID, name string) (*pingone.User, 
 
 // --- role check ------------------------------------------------------------------------------
 
-// actorAssignments reads the role assignments of the actor whose roles PingOne will check.
-func actorAssignments(ctx context.Context, env Env, s State) (kind, id, name string, ras []pingone.RoleAssignment, err error) {
+// actorRoles is what was read of one identity's roles: its own assignments, those of its groups,
+// and what could not be read.
+type actorRoles struct {
+	kind, id, name string
+	own            []pingone.RoleAssignment
+	groups         []GroupRoles
+	groupNames     map[string]string
+	unreadable     []string
+	// ownKnown is false when the identity's own assignments could not be read.
+	ownKnown bool
+}
+
+// flat is every assignment the identity holds, its own and through groups.
+func (a actorRoles) flat() []pingone.RoleAssignment {
+	out := slices.Clone(a.own)
+	for _, g := range a.groups {
+		out = append(out, g.Assignments...)
+	}
+	return out
+}
+
+// cannotRead turns a 403 into a line of "what could not be read"; other errors stay errors.
+func cannotRead(err error, what, perm string, list *[]string, mu *sync.Mutex) error {
+	if err == nil {
+		return nil
+	}
+	if pingone.IsForbidden(err) {
+		mu.Lock()
+		*list = append(*list, fmt.Sprintf("%s (needs %s)", what, perm))
+		mu.Unlock()
+		return nil
+	}
+	return wrap("read "+what, err)
+}
+
+// readUserRoles reads a user's own role assignments, their groups and each group's role
+// assignments (a user's effective roles are the union), in two rounds of parallel reads. What the
+// signed-in admin may not read is listed in unreadable instead of failing.
+func readUserRoles(ctx context.Context, api API, envID, userID, username string) (actorRoles, error) {
+	a := actorRoles{kind: "user", id: userID, name: username, groupNames: map[string]string{}}
+	var mu sync.Mutex
+	var groupIDs []string
+	var groups []pingone.Group
+	err := parallel(
+		func() error {
+			ras, err := api.ListUserRoleAssignments(ctx, envID, userID)
+			a.own, a.ownKnown = ras, err == nil
+			return cannotRead(err, "the role assignments of "+username, "permissions:read:userRoleAssignments", &a.unreadable, &mu)
+		},
+		func() (err error) {
+			groupIDs, err = api.GetUserGroupIDs(ctx, envID, userID)
+			if err != nil {
+				groupIDs = nil
+			}
+			return cannotRead(err, "the groups of "+username, "dir:read:groupMembership", &a.unreadable, &mu)
+		},
+		func() error {
+			var err error
+			// Names only, for messages: without them the IDs are shown.
+			if groups, err = api.ListGroups(ctx, envID, ""); pingone.IsForbidden(err) {
+				return nil
+			}
+			return wrap("list groups", err)
+		},
+	)
+	if err != nil {
+		return a, err
+	}
+	for _, g := range groups {
+		a.groupNames[g.ID] = g.Name
+	}
+	a.groups = make([]GroupRoles, len(groupIDs))
+	jobs := make([]func() error, len(groupIDs))
+	for i, gid := range groupIDs {
+		name := cmp.Or(a.groupNames[gid], gid)
+		jobs[i] = func() error {
+			ras, err := api.ListGroupRoleAssignments(ctx, envID, gid)
+			a.groups[i] = GroupRoles{ID: gid, Name: name, Assignments: ras}
+			return cannotRead(err, "the roles of group "+name, "permissions:read:groupRoleAssignments", &a.unreadable, &mu)
+		}
+	}
+	if err := parallel(jobs...); err != nil {
+		return a, err
+	}
+	sort.Strings(a.unreadable)
+	return a, nil
+}
+
+// actorRolesOf reads the roles of the actor whose roles PingOne will check: the signing-in user
+// (user grants) or the app (client credentials).
+func actorRolesOf(ctx context.Context, env Env, s State) (actorRoles, error) {
 	if RolesGoToFor(s.Plan.Application.GrantTypes) == RolesToUser {
 		if s.SignInUser == nil {
-			return "user", "", "", nil, nil
+			return actorRoles{kind: "user"}, nil
 		}
 		// The user was found in the target environment; assignAll writes there too.
-		u := s.SignInUser
-		ras, err = env.API.ListUserRoleAssignments(ctx, s.Target.ID, u.ID)
-		return "user", u.ID, u.Username, ras, wrap(fmt.Sprintf("read role assignments of %s", u.Username), err)
+		return readUserRoles(ctx, env.API, s.Target.ID, s.SignInUser.ID, s.SignInUser.Username)
 	}
+	a := actorRoles{kind: "application", name: s.Plan.Application.Name}
 	if s.App == nil || s.App.ID == "" {
-		return "application", "", s.Plan.Application.Name, nil, nil
+		return a, nil
 	}
-	ras, err = env.API.ListApplicationRoleAssignments(ctx, s.Target.ID, s.App.ID)
-	return "application", s.App.ID, s.App.Name, ras, wrap("read the application's role assignments", err)
+	a.id, a.name = s.App.ID, s.App.Name
+	ras, err := env.API.ListApplicationRoleAssignments(ctx, s.Target.ID, s.App.ID)
+	a.own, a.ownKnown = ras, err == nil
+	var mu sync.Mutex
+	return a, cannotRead(err, "the role assignments of the application", "permissions:read:applicationRoleAssignments", &a.unreadable, &mu)
 }
 
 // plannedAssignments are the plan's role assignments for the actor, as PingOne will hold them.
@@ -107,36 +200,41 @@ func plannedAssignments(s State, roles []pingone.Role, kind, name string) []ping
 	return out
 }
 
-// adminAssignments reads the roles of whoever runs the setup, to know which roles they may grant.
-// A 403 means "unknown", not failure: the fix is then offered as advice.
+// adminAssignments reads the roles of whoever runs the setup (their own and their groups'), to
+// know which roles they may grant. Anything unreadable means "unknown", not failure: the fix is
+// then offered as advice.
 func adminAssignments(ctx context.Context, env Env) ([]pingone.RoleAssignment, bool, error) {
 	id := env.Identity
-	var ras []pingone.RoleAssignment
-	var err error
 	switch {
 	case id.UserID != "":
-		ras, err = env.API.ListUserRoleAssignments(ctx, id.EnvironmentID, id.UserID)
-	case id.ClientID != "":
-		ras, err = env.API.ListApplicationRoleAssignments(ctx, id.EnvironmentID, id.ClientID)
-	default:
-		return nil, false, nil
-	}
-	if err != nil {
-		if pingone.IsForbidden(err) || pingone.IsNotFound(err) {
-			return nil, false, nil
+		a, err := readUserRoles(ctx, env.API, id.EnvironmentID, id.UserID, cmp.Or(id.Username, "you"))
+		if err != nil {
+			if pingone.IsNotFound(err) {
+				return nil, false, nil
+			}
+			return nil, false, err
 		}
-		return nil, false, wrap("read your own role assignments", err)
+		return a.flat(), a.ownKnown, nil
+	case id.ClientID != "":
+		ras, err := env.API.ListApplicationRoleAssignments(ctx, id.EnvironmentID, id.ClientID)
+		if err != nil {
+			if pingone.IsForbidden(err) || pingone.IsNotFound(err) {
+				return nil, false, nil
+			}
+			return nil, false, wrap("read your own role assignments", err)
+		}
+		return ras, true, nil
 	}
-	return ras, true, nil
+	return nil, false, nil
 }
 
 func runRoleCheck(ctx context.Context, env Env, s State) (Result, error) {
-	var kind, id, name string
-	var actor, admin []pingone.RoleAssignment
+	var actor actorRoles
+	var admin []pingone.RoleAssignment
 	var adminKnown bool
 	roles := s.Roles
 	err := parallel(
-		func() (err error) { kind, id, name, actor, err = actorAssignments(ctx, env, s); return err },
+		func() (err error) { actor, err = actorRolesOf(ctx, env, s); return err },
 		func() (err error) { admin, adminKnown, err = adminAssignments(ctx, env); return err },
 		func() (err error) {
 			if roles == nil {
@@ -148,27 +246,28 @@ func runRoleCheck(ctx context.Context, env Env, s State) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id == "" && kind == "user" {
+	if actor.id == "" && actor.kind == "user" {
 		f := Finding{Code: FindRoleCheckSkipped, Severity: SeverityWarning,
 			Message: "The roles of the user who will sign in were not checked: no user was named, and you did not sign in as a user of the target environment.",
 			Fix:     "Name the user with signInUser in the plan (or --user for doctor)."}
 		return func(s *State) { s.Roles = roles; s.Findings = append(s.Findings, f) }, nil
 	}
-	judged := actor
+	judged := actor.own
 	if env.DryRun {
 		// Nothing was assigned, but the plan will: judge the setup the plan makes.
-		judged = append(slices.Clone(actor), plannedAssignments(s, roles, kind, name)...)
+		judged = append(slices.Clone(actor.own), plannedAssignments(s, roles, actor.kind, actor.name)...)
 	}
 	rep := CheckRoles(RoleCheck{
-		Roles: roles, Assignments: judged, Environment: s.Target,
-		ActorKind: kind, ActorID: id, ActorName: name,
-		Capabilities: capabilitiesOf(s.Plan), AdminAssignments: admin, AdminKnown: adminKnown,
-		ForApplication: kind == "application", Preset: presetOf(s.Plan),
+		Roles: roles, Assignments: judged, Groups: actor.groups, Unreadable: actor.unreadable, GroupNames: actor.groupNames,
+		Environment: s.Target, ActorKind: actor.kind, ActorID: actor.id, ActorName: actor.name,
+		Capabilities: capabilitiesOf(s.Plan), App: s.App, GrantedScopes: s.GrantedScopes, WantScopes: s.Plan.Application.Scopes,
+		AdminAssignments: admin, AdminKnown: adminKnown,
+		ForApplication: actor.kind == "application", Preset: presetOf(s.Plan),
 	})
 	return func(s *State) {
 		s.Roles = roles
 		s.Report = &rep
-		s.ActorAssignments = actor
+		s.ActorAssignments = actor.own
 		s.Findings = append(s.Findings, roleFindings(rep)...)
 	}, nil
 }
@@ -200,12 +299,30 @@ func presetOf(p Plan) *Preset {
 func roleFindings(r RoleReport) []Finding {
 	var out []Finding
 	who := fmt.Sprintf("the %s %s", r.ActorKind, r.ActorName)
+	for _, g := range r.Gates {
+		if g.Coverage == Covered {
+			continue
+		}
+		switch {
+		case g.ID == GateAdminOnly && g.Coverage == Missing:
+			out = append(out, Finding{Code: FindAdminOnlyGate, Severity: SeverityError,
+				Message: fmt.Sprintf("%s will be refused at sign-in: %s", r.ActorName, g.Detail), Fix: fixText(r)})
+		case g.ID == GateGroupPolicy && g.Coverage == Missing:
+			out = append(out, Finding{Code: FindGroupPolicyGate, Severity: SeverityError,
+				Message: fmt.Sprintf("%s will be refused at sign-in: %s", r.ActorName, g.Detail),
+				Fix:     fmt.Sprintf("Add %s to one of the app's groups (console: Directory > Groups), or change application.accessControl.group.", r.ActorName)})
+		case g.Coverage == CannotTell:
+			out = append(out, Finding{Code: FindRoleCannotTell, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%s: cannot tell whether PingOne lets %s in: %s", g.Title, r.ActorName, g.Detail),
+				Fix:     "Run the check as an admin who can read users' groups and group roles (Identity Data Admin), or sign in as the user once to prove it."})
+		}
+	}
 	for _, c := range r.Capabilities {
 		switch c.Coverage {
 		case Missing:
 			out = append(out, Finding{
 				Code: FindRoleMissing, Severity: SeverityError,
-				Message: fmt.Sprintf("%s: %s will return HTTP 403: %s holds no role with %s in this environment", c.Title, c.Calls, who, strings.Join(missingPerms(c), ", ")),
+				Message: fmt.Sprintf("%s: %s will return HTTP 403: %s holds no role with %s in this environment", c.Title, c.Calls, who, strings.Join(permsWith(c, Missing), ", ")),
 				Fix:     fixText(r),
 			})
 		case PopulationOnly:
@@ -214,13 +331,33 @@ func roleFindings(r RoleReport) []Finding {
 				Message: fmt.Sprintf("%s: %s holds the role only at population scope (%s), so %s sees only that population's users", c.Title, who, viaOf(c), c.Calls),
 				Fix:     fixText(r),
 			})
-		case Unknown:
+		case Pending:
 			out = append(out, Finding{
-				Code: FindPermissionUnknown, Severity: SeverityWarning,
-				Message: fmt.Sprintf("%s: no role on this tenant lists %s, so whether %s works cannot be predicted", c.Title, strings.Join(unknownPerms(c), ", "), c.Calls),
-				Fix:     "Try the call once the app is set up; if it returns 403, create a custom role holding the permission.",
+				Code: FindRolePending, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%s: the roles are assigned, but PingOne has not applied them yet: %s still returns HTTP 403", c.Title, c.Calls),
+				Fix:     "Wait a few minutes, then check again with pingone-setup doctor.",
+			})
+		case CannotTell:
+			if unknown := permsWithReason(c, "no role on this tenant lists"); len(unknown) > 0 {
+				out = append(out, Finding{
+					Code: FindPermissionUnknown, Severity: SeverityWarning,
+					Message: fmt.Sprintf("%s: no role on this tenant lists %s, so whether %s works cannot be predicted", c.Title, strings.Join(unknown, ", "), c.Calls),
+					Fix:     "Try the call once the app is set up; if it returns 403, create a custom role holding the permission.",
+				})
+				continue
+			}
+			out = append(out, Finding{
+				Code: FindRoleCannotTell, Severity: SeverityWarning,
+				Message: fmt.Sprintf("%s: cannot tell whether %s works: %s holds no role of its own with %s, and %s", c.Title, c.Calls, who,
+					strings.Join(permsWith(c, CannotTell), ", "), reasonOf(c)),
+				Fix: "Run the check as an admin who can read users' groups and group roles (Identity Data Admin), or prove it with a real call.",
 			})
 		}
+	}
+	if len(r.ViaGroups) > 0 {
+		out = append(out, Finding{Code: FindRoleViaGroup, Severity: SeverityInfo,
+			Message: fmt.Sprintf("%s holds roles through groups: %s", who, strings.Join(r.ViaGroups, "; ")),
+			Fix:     "Nothing to do; removing the user from the group removes these roles."})
 	}
 	if len(r.Unneeded) > 0 {
 		out = append(out, Finding{
@@ -235,24 +372,33 @@ func roleFindings(r RoleReport) []Finding {
 	return out
 }
 
-func missingPerms(c CapabilityVerdict) []string {
+func permsWith(c CapabilityVerdict, cov Coverage) []string {
 	var out []string
 	for _, p := range c.Permissions {
-		if p.Coverage == Missing {
+		if p.Coverage == cov {
 			out = append(out, p.Permission)
 		}
 	}
 	return out
 }
 
-func unknownPerms(c CapabilityVerdict) []string {
+func permsWithReason(c CapabilityVerdict, prefix string) []string {
 	var out []string
 	for _, p := range c.Permissions {
-		if p.Coverage == Unknown {
+		if p.Coverage == CannotTell && strings.HasPrefix(p.Reason, prefix) {
 			out = append(out, p.Permission)
 		}
 	}
 	return out
+}
+
+func reasonOf(c CapabilityVerdict) string {
+	for _, p := range c.Permissions {
+		if p.Reason != "" {
+			return p.Reason
+		}
+	}
+	return ""
 }
 
 func viaOf(c CapabilityVerdict) string {
@@ -272,53 +418,129 @@ func fixText(r RoleReport) string {
 	if r.ActorKind == "application" {
 		kind = "application.roleAssignments"
 	}
-	text := fmt.Sprintf("Assign %s at environment scope (plan: %s: %s).", strings.Join(r.Fix.Names, " + "), kind, strings.Join(r.Fix.Names, ", "))
+	text := fmt.Sprintf("Assign %s at environment scope (plan: roles: fix, or %s: %s).", strings.Join(r.Fix.Names, " + "), kind, strings.Join(r.Fix.Names, ", "))
+	if r.Fix.OpensAdminOnly {
+		text += " It includes a role that admin-only access admits."
+	}
 	if !r.Fix.Grantable {
-		text += " You cannot grant these yourself: ask an admin who holds Environment Admin for this environment."
+		text += " " + askAdminText(r)
+	}
+	if alt := r.AdminOnlyOff; alt != nil {
+		text += " " + adminOnlyOffText(r)
 	}
 	return text
 }
 
+// askAdminText says who can grant the fix when the admin running the setup cannot.
+func askAdminText(r RoleReport) string {
+	return fmt.Sprintf("You cannot grant these yourself: ask an admin who holds Environment Admin for this environment to assign %s to %s at environment scope (or to run this tool).",
+		strings.Join(r.Fix.Names, " + "), r.ActorName)
+}
+
+// adminOnlyOffText states the honest alternative to a role that opens the admin-only gate.
+func adminOnlyOffText(r RoleReport) string {
+	alt := r.AdminOnlyOff
+	roles := "no role at all"
+	if len(alt.Names) > 0 {
+		roles = strings.Join(alt.Names, " + ")
+	}
+	return fmt.Sprintf("Alternative: turn admin-only access off (application.adminOnly: false) and assign %s; the trade: any user of the environment could then sign in to this app, limited only by their own roles.", roles)
+}
+
 // --- fix -------------------------------------------------------------------------------------
+
+// Fix choices.
+const (
+	FixAssign       = "assign"
+	FixAdminOnlyOff = "admin-only-off"
+	FixSkip         = "skip"
+)
 
 func roleFixInputs(s *State) []Input {
 	r := s.Report
 	fix := r.Fix
-	// The roles go in the question, so the options stay one line whatever the fix.
-	label, help := "Assign them (recommended)", "Skipping leaves the connector's calls failing with HTTP 403."
-	if !fix.Grantable {
-		label = "Try to assign them"
-		help = "Your own roles do not allow assigning these, so PingOne will probably refuse: ask an admin who holds them. " + help
+	opts := []Option{}
+	help := "Skipping leaves the connector failing: " + skipCost(r)
+	if fix != nil {
+		// The roles go in the question, so the options stay one line whatever the fix.
+		label := "Assign them (recommended)"
+		if !fix.Grantable {
+			label = "Try to assign them"
+			help = askAdminText(*r) + " " + help
+		}
+		opts = append(opts, Option{Label: label, Value: FixAssign})
 	}
+	if alt := r.AdminOnlyOff; alt != nil {
+		label := "Turn admin-only access off instead"
+		if len(alt.Names) > 0 {
+			label += " and assign " + strings.Join(alt.Names, " + ")
+		}
+		opts = append(opts, Option{Label: label, Value: FixAdminOnlyOff})
+		help += " " + adminOnlyOffText(*r)
+	}
+	opts = append(opts, Option{Label: "Skip: I will fix roles myself", Value: FixSkip})
 	return []Input{{
-		Key: "fix", Kind: Select,
-		Title: fmt.Sprintf("%s is missing %s. Assign %s to %s at environment scope?", r.ActorName, strings.Join(r.Missing, ", "), strings.Join(fix.Names, " + "), r.ActorName),
-		Help:  help,
-		Options: []Option{
-			{Label: label, Value: "assign"},
-			{Label: "Skip: I will fix roles myself", Value: "skip"},
-		},
-		Get: func(s *State) string {
-			if s.FixChoice == "" {
-				return "assign"
-			}
-			return s.FixChoice
-		},
-		Set: func(s *State, v string) error {
-			s.FixChoice = v
-			if v != "assign" {
-				return nil
-			}
-			for _, name := range s.Report.Fix.Names {
-				if s.Report.ActorKind == "application" {
-					s.Plan.Application.RoleAssignments = appendUnique(s.Plan.Application.RoleAssignments, RoleAssignment{Role: name, Scope: "environment"})
-				} else {
-					s.Plan.UserRoleAssignments = appendUniqueUser(s.Plan.UserRoleAssignments, UserRoleAssignment{User: s.SignInUser.Username, Role: name, Scope: "environment"})
-				}
-			}
-			return nil
-		},
+		Key: "fix", Kind: Select, Title: fixQuestion(r), Help: help, Options: opts,
+		Get: func(s *State) string { return cmp.Or(s.FixChoice, opts[0].Value) },
+		Set: func(s *State, v string) error { s.FixChoice = v; chooseFix(s, v); return nil },
 	}}
+}
+
+func fixQuestion(r *RoleReport) string {
+	var lacks []string
+	if len(r.Missing) > 0 {
+		lacks = append(lacks, strings.Join(r.Missing, ", "))
+	}
+	if g, ok := r.Gate(GateAdminOnly); ok && g.Coverage == Missing {
+		lacks = append(lacks, "an admin role that admin-only access admits")
+	}
+	q := fmt.Sprintf("%s is missing %s.", r.ActorName, strings.Join(lacks, " and "))
+	if r.Fix != nil {
+		q += fmt.Sprintf(" Assign %s to %s at environment scope?", strings.Join(r.Fix.Names, " + "), r.ActorName)
+	}
+	return q
+}
+
+func skipCost(r *RoleReport) string {
+	if g, ok := r.Gate(GateAdminOnly); ok && g.Coverage == Missing {
+		return "PingOne refuses the user's sign-in (access_denied)."
+	}
+	return "its calls return HTTP 403."
+}
+
+// chooseFix writes the chosen fix into the plan: the assign step then makes it so.
+func chooseFix(s *State, choice string) {
+	var names []string
+	switch choice {
+	case FixAssign:
+		if s.Report.Fix != nil {
+			names = s.Report.Fix.Names
+		}
+	case FixAdminOnlyOff:
+		s.Plan.Application.AdminOnly = Bool(false)
+		names = s.Report.AdminOnlyOff.Names
+	default:
+		return
+	}
+	for _, name := range names {
+		if s.Report.ActorKind == "application" {
+			s.Plan.Application.RoleAssignments = appendUnique(s.Plan.Application.RoleAssignments, RoleAssignment{Role: name, Scope: "environment"})
+		} else {
+			s.Plan.UserRoleAssignments = appendUniqueUser(s.Plan.UserRoleAssignments, UserRoleAssignment{User: s.SignInUser.Username, Role: name, Scope: "environment"})
+		}
+	}
+}
+
+// runRoleFix applies the proposed fix without asking when the plan says `roles: fix` (apply);
+// the wizard asks instead.
+func runRoleFix(ctx context.Context, env Env, s State) (Result, error) {
+	if env.Interactive || s.Plan.Roles != RolesFix || s.Report.Fix == nil {
+		return nil, nil
+	}
+	if !s.Report.Fix.Grantable {
+		return nil, fmt.Errorf("roles: fix: %s", askAdminText(*s.Report))
+	}
+	return func(s *State) { s.FixChoice = FixAssign; chooseFix(s, FixAssign) }, nil
 }
 
 func appendUnique(list []RoleAssignment, r RoleAssignment) []RoleAssignment {
@@ -380,6 +602,17 @@ func hasAssignment(ras []pingone.RoleAssignment, roleID string, scope pingone.Ro
 }
 
 func runAssign(ctx context.Context, env Env, s State) (Result, error) {
+	var access Result
+	if s.FixChoice == FixAdminOnlyOff {
+		// The admin chose to open the app to every user instead of granting an admin role.
+		var err error
+		if access, err = fieldStep(StepAccess, accessFields)(ctx, env, s); err != nil {
+			return nil, err
+		}
+		if access != nil {
+			access(&s)
+		}
+	}
 	roles := s.Roles
 	if roles == nil {
 		var err error
@@ -425,8 +658,25 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 		}
 		changes = append(changes, cs...)
 	}
+	apply := func(s *State) {
+		if access != nil {
+			access(s)
+		}
+		s.Roles = roles
+		s.record(changes...)
+	}
+	if env.DryRun {
+		// Judge the setup the plan makes, with the roles it now assigns.
+		next := s
+		apply(&next)
+		recheck, err := runRoleCheck(ctx, env, withoutRoleFindings(next))
+		if err != nil {
+			return nil, err
+		}
+		return func(s *State) { apply(s); *s = withoutRoleFindings(*s); recheck(s) }, nil
+	}
 	// The verify step checks the roles again: the verdict rests on what PingOne then says.
-	return func(s *State) { s.Roles = roles; s.record(changes...) }, nil
+	return apply, nil
 }
 
 // assignAll gives one user or app every role of wants it lacks, creating the missing
@@ -470,16 +720,17 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 		}
 		jobs = append(jobs, func() error {
 			ra := pingone.RoleAssignment{Role: pingone.Ref{ID: role.ID}, Scope: scope}
-			var err error
-			if kind == "user" {
-				_, err = env.API.CreateUserRoleAssignment(ctx, envID, id, ra)
-			} else {
-				_, err = env.API.CreateApplicationRoleAssignment(ctx, envID, id, ra)
-			}
-			if errors.Is(err, pingone.ErrOutcomeUnknown) {
-				// The response was lost: it counts only if PingOne now lists the assignment.
-				err = confirmAssigned(ctx, env, kind, envID, id, role.ID, scope, err)
-			}
+			_, err := createLooking(ctx, env,
+				func() (*pingone.RoleAssignment, error) {
+					if kind == "user" {
+						return env.API.CreateUserRoleAssignment(ctx, envID, id, ra)
+					}
+					return env.API.CreateApplicationRoleAssignment(ctx, envID, id, ra)
+				},
+				func() (*pingone.RoleAssignment, bool, error) {
+					// The response was lost: it counts only if PingOne now lists the assignment.
+					return findAssignment(ctx, env, kind, envID, id, role.ID, scope)
+				})
 			switch {
 			case err == nil:
 				changes[i] = &change
@@ -503,7 +754,7 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 	return out, nil
 }
 
-func confirmAssigned(ctx context.Context, env Env, kind, envID, id, roleID string, scope pingone.RoleScope, cause error) error {
+func findAssignment(ctx context.Context, env Env, kind, envID, id, roleID string, scope pingone.RoleScope) (*pingone.RoleAssignment, bool, error) {
 	var have []pingone.RoleAssignment
 	var err error
 	if kind == "user" {
@@ -511,13 +762,20 @@ func confirmAssigned(ctx context.Context, env Env, kind, envID, id, roleID strin
 	} else {
 		have, err = env.API.ListApplicationRoleAssignments(ctx, envID, id)
 	}
-	if err == nil && hasAssignment(have, roleID, scope) {
-		return nil
+	if err != nil {
+		return nil, false, err
 	}
-	return cause
+	for _, ra := range have {
+		if ra.Role.ID == roleID && ra.Scope.ID == scope.ID && ra.Scope.Type == scope.Type {
+			return &ra, true, nil
+		}
+	}
+	return nil, false, nil
 }
 
-var roleCodes = map[string]bool{FindRoleCheckSkipped: true, FindRoleMissing: true, FindRolePopulationOnly: true, FindPermissionUnknown: true, FindRoleUnneeded: true, FindGuideDiffers: true}
+var roleCodes = map[string]bool{FindRoleCheckSkipped: true, FindRoleMissing: true, FindRolePopulationOnly: true, FindPermissionUnknown: true,
+	FindRoleUnneeded: true, FindGuideDiffers: true, FindAdminOnlyGate: true, FindGroupPolicyGate: true, FindRoleViaGroup: true,
+	FindRoleCannotTell: true, FindRolePending: true, FindVerifyFailed: true}
 
 func withoutRoleFindings(s State) State {
 	var keep []Finding

@@ -23,6 +23,9 @@ type State struct {
 	// created it (so it has no grants or roles yet).
 	App        *pingone.Application
 	AppCreated bool
+	// CreatedApp is the app this run created. The wizard keeps it when the admin goes Back, so a
+	// renamed app is renamed, never created twice.
+	CreatedApp *pingone.Application
 
 	// SignInUser is the user who will sign in through the app (user-based grants).
 	SignInUser *pingone.User
@@ -32,7 +35,10 @@ type State struct {
 	// FixChoice is the wizard's answer to the proposed role fix: "assign" or "skip".
 	FixChoice string
 
-	Grants      []pingone.ApplicationGrant
+	Grants []pingone.ApplicationGrant
+	// GrantedScopes are the names of the openid resource's scopes granted to the app once the
+	// scopes step ran (in a dry run, once it would have); nil when not known.
+	GrantedScopes []string
 	Credentials *Credentials
 	Verified    *Verification
 
@@ -57,14 +63,6 @@ func (c Credentials) String() string {
 
 // GoString keeps the secret out of %#v.
 func (c Credentials) GoString() string { return c.String() }
-
-// Verification is the proof at the end: which real call succeeded.
-type Verification struct {
-	OK      bool   `json:"ok"`
-	Method  string `json:"method"`
-	Call    string `json:"call"`
-	Message string `json:"message"`
-}
 
 // Action says what a change did.
 type Action string

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // Step is one step of the setup, as data. The same list drives the interactive wizard and the
@@ -42,6 +45,31 @@ type Env struct {
 	Interactive bool
 	// DryRun computes every change without writing any.
 	DryRun bool
+	// SignInAs signs in as a user through the new app (a user grant) and returns an API client
+	// acting as that user, for the verify step. It returns an error wrapping ErrNoLiveSignIn when
+	// that cannot be done from here (a third-party redirect), and one wrapping ErrSignInRefused
+	// when PingOne refuses the user (access_denied). Nil: no live sign-in.
+	SignInAs func(ctx context.Context, req SignInRequest) (API, error)
+	// PropagationTimeout bounds the wait for role assignments made by this run to take effect
+	// (0 = DefaultPropagationTimeout).
+	PropagationTimeout time.Duration
+	// Sleep waits d or until ctx is done; nil = a timer. Tests pass one that moves a fake clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Progress, when set, is told what a long step is waiting for. It may be called from several
+	// goroutines at once.
+	Progress func(msg string)
+}
+
+// DefaultPropagationTimeout is how long the verify step waits for PingOne to apply new role
+// assignments. PingOne publishes no propagation time; Terraform's provider waits up to 10 minutes.
+const DefaultPropagationTimeout = 2 * time.Minute
+
+// SignInRequest asks Env.SignInAs to sign in as Username through the app.
+type SignInRequest struct {
+	Credentials Credentials
+	App         pingone.Application
+	Username    string
+	Scopes      []string
 }
 
 // InputKind is the kind of question.

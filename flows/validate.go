@@ -176,6 +176,9 @@ func (p Plan) Validate() []Problem {
 		}
 		out = append(out, checkRoleRef(field, r.Role, r.Scope)...)
 	}
+	if p.Roles != "" && p.Roles != RolesCheck && p.Roles != RolesFix {
+		add("roles", "roles must be %q (report a missing role) or %q (assign the proposed roles), not %q", RolesCheck, RolesFix, p.Roles)
+	}
 	for i, c := range p.Capabilities {
 		if _, ok := CapabilityByID(c); !ok {
 			add(fmt.Sprintf("capabilities[%d]", i), "unknown capability %q (choose from %s)", c, strings.Join(CapabilityIDs(), ", "))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -50,7 +51,9 @@ func Steps() []Step {
 		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
 		{ID: StepAccess, Title: "Admin-only access", Run: fieldStep(StepAccess, accessFields)},
 		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
-		{ID: StepRoleFix, Title: "Fix roles", Interactive: true, Skip: func(s *State) bool { return s.Report == nil || s.Report.Fix == nil }, Inputs: roleFixInputs},
+		{ID: StepRoleFix, Title: "Fix roles", Skip: func(s *State) bool {
+			return s.Report == nil || (s.Report.Fix == nil && s.Report.AdminOnlyOff == nil)
+		}, Inputs: roleFixInputs, Run: runRoleFix},
 		{ID: StepAssign, Title: "Assign roles", Skip: func(s *State) bool {
 			return len(s.Plan.UserRoleAssignments)+len(s.Plan.Application.RoleAssignments) == 0
 		}, Run: runAssign},
@@ -243,6 +246,14 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c := s.CreatedApp; c != nil && c.Name != s.Plan.Application.Name && !env.DryRun {
+		// This run already created an app and the admin went back and renamed it: rename that
+		// app rather than leave it behind and create a second one.
+		if len(same) > 0 {
+			return nil, fmt.Errorf("this run created %q (%s) and another application is already named %q (%s): choose another name, or go back to the first one", c.Name, c.ID, s.Plan.Application.Name, same[0].ID)
+		}
+		return renameCreated(ctx, env, s, *c)
+	}
 	if len(same) == 1 {
 		live := same[0]
 		return func(s *State) {
@@ -254,19 +265,37 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if env.DryRun {
 		return func(s *State) { s.App = &want; s.record(createdChanges(StepCreate, want, false)...) }, nil
 	}
-	app, err := env.API.CreateApplication(ctx, s.Target.ID, want)
-	if err != nil {
-		if errors.Is(err, pingone.ErrOutcomeUnknown) {
+	app, err := createLooking(ctx, env,
+		func() (*pingone.Application, error) { return env.API.CreateApplication(ctx, s.Target.ID, want) },
+		func() (*pingone.Application, bool, error) {
 			// The create may have happened: look before trying again, never create twice.
-			if found, lerr := findByName(ctx, env, s.Target.ID, want.Name); lerr == nil && found != nil {
-				app, err = found, nil
-			}
-		}
-		if err != nil {
-			return nil, wrap(fmt.Sprintf("create application %q", want.Name), err)
-		}
+			found, err := findByName(ctx, env, s.Target.ID, want.Name)
+			return found, found != nil, err
+		})
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("create application %q", want.Name), err)
 	}
-	return func(s *State) { s.App, s.AppCreated = app, true; s.record(createdChanges(StepCreate, *app, true)...) }, nil
+	return func(s *State) {
+		s.App, s.AppCreated, s.CreatedApp = app, true, app
+		s.record(createdChanges(StepCreate, *app, true)...)
+	}, nil
+}
+
+// renameCreated renames the app this run created to the plan's name, reading it first so the
+// full-body PUT carries what later steps already set.
+func renameCreated(ctx context.Context, env Env, s State, c pingone.Application) (Result, error) {
+	live, err := env.API.GetApplication(ctx, s.Target.ID, c.ID)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("read application %q", c.Name), err)
+	}
+	want := *live
+	want.Name = s.Plan.Application.Name
+	app, err := env.API.UpdateApplication(ctx, s.Target.ID, c.ID, want)
+	if err != nil {
+		return nil, wrap(fmt.Sprintf("rename application %q to %q", c.Name, want.Name), err)
+	}
+	change := Change{Step: StepCreate, Action: Updated, Object: appObject(*app), Field: "name", From: c.Name, To: app.Name, Applied: true}
+	return func(s *State) { s.App, s.CreatedApp = app, app; s.record(change) }, nil
 }
 
 func findByName(ctx context.Context, env Env, envID, name string) (*pingone.Application, error) {
@@ -340,8 +369,10 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 		return nil, wrap("list scopes of the openid resource", err)
 	}
 	byName := map[string]string{}
+	nameOf := map[string]string{}
 	for _, sc := range scopes {
 		byName[sc.Name] = sc.ID
+		nameOf[sc.ID] = sc.Name
 	}
 	var want []pingone.Ref
 	for _, name := range s.Plan.Application.Scopes {
@@ -367,12 +398,17 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 			names = append(names, s.Plan.Application.Scopes[i])
 		}
 	}
+	granted := slices.Clone(names)
+	for id := range have {
+		granted = append(granted, nameOf[id])
+	}
+	slices.Sort(granted)
 	if len(missing) == 0 {
-		return func(s *State) { s.Grants = grants }, nil
+		return func(s *State) { s.Grants, s.GrantedScopes = grants, granted }, nil
 	}
 	change := Change{Step: StepScopes, Action: Created, Object: "grant on the openid resource", Field: "scopes", To: strings.Join(names, ", "), Applied: !env.DryRun}
 	if env.DryRun || s.App.ID == "" {
-		return func(s *State) { s.record(change) }, nil
+		return func(s *State) { s.GrantedScopes = granted; s.record(change) }, nil
 	}
 	// Each missing scope gets its own grant only if no grant on the resource exists yet; an
 	// existing grant is extended with the missing scopes instead. [unconfirmed] whether PingOne
@@ -386,36 +422,39 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 			}
 			change.Action = Updated
 			kept := slices.DeleteFunc(slices.Clone(grants), func(x pingone.ApplicationGrant) bool { return x.ID == g.ID })
-			return func(s *State) { s.Grants = append(kept, *updated); s.record(change) }, nil
+			return func(s *State) { s.Grants, s.GrantedScopes = append(kept, *updated), granted; s.record(change) }, nil
 		}
 	}
-	g, err := env.API.CreateApplicationGrant(ctx, envID, s.App.ID, pingone.ApplicationGrant{Resource: pingone.Ref{ID: openid.ID}, Scopes: missing})
-	if errors.Is(err, pingone.ErrOutcomeUnknown) {
-		// The response was lost: look whether PingOne made the grant before saying anything.
-		g, err = findGrant(ctx, env, envID, s.App.ID, openid.ID, missing, err)
-	}
+	g, err := createLooking(ctx, env,
+		func() (*pingone.ApplicationGrant, error) {
+			return env.API.CreateApplicationGrant(ctx, envID, s.App.ID, pingone.ApplicationGrant{Resource: pingone.Ref{ID: openid.ID}, Scopes: missing})
+		},
+		func() (*pingone.ApplicationGrant, bool, error) {
+			// The response was lost: look whether PingOne made the grant before anything else.
+			return findGrant(ctx, env, envID, s.App.ID, openid.ID, missing)
+		})
 	if err != nil {
 		return nil, wrap("grant scopes "+strings.Join(names, ", "), err)
 	}
-	return func(s *State) { s.Grants = append(grants, *g); s.record(change) }, nil
+	return func(s *State) { s.Grants, s.GrantedScopes = append(grants, *g), granted; s.record(change) }, nil
 }
 
 // findGrant looks for a grant on resource holding every scope of want, after a create whose
-// outcome is unknown; not finding one returns cause.
-func findGrant(ctx context.Context, env Env, envID, appID, resource string, want []pingone.Ref, cause error) (*pingone.ApplicationGrant, error) {
+// outcome is unknown.
+func findGrant(ctx context.Context, env Env, envID, appID, resource string, want []pingone.Ref) (*pingone.ApplicationGrant, bool, error) {
 	grants, err := env.API.ListApplicationGrants(ctx, envID, appID)
 	if err != nil {
-		return nil, cause
+		return nil, false, err
 	}
 	for _, g := range grants {
 		if g.Resource.ID != resource {
 			continue
 		}
 		if !slices.ContainsFunc(want, func(w pingone.Ref) bool { return !slices.Contains(g.Scopes, w) }) {
-			return &g, nil
+			return &g, true, nil
 		}
 	}
-	return nil, cause
+	return nil, false, nil
 }
 
 // --- helpers ---------------------------------------------------------------------------------
@@ -439,4 +478,36 @@ func parallel(fs ...func() error) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// maxCreates bounds how often one create is sent when its outcome keeps being unknown.
+const maxCreates = 4
+
+// createLooking makes a create whose outcome may be unknown safe. After a 5xx or a dropped
+// connection PingOne may or may not have made the object, so it looks: found, the object is
+// taken as created; not found, the create provably did not happen and is sent again (after a
+// short wait), at most maxCreates times in all. A create is never re-sent without that look.
+func createLooking[T any](ctx context.Context, env Env, create func() (T, error), find func() (T, bool, error)) (T, error) {
+	delay := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		v, err := create()
+		if err == nil || !errors.Is(err, pingone.ErrOutcomeUnknown) {
+			return v, err
+		}
+		found, ok, ferr := find()
+		switch {
+		case ferr != nil:
+			// Cannot tell: say so rather than guess or re-send.
+			return v, fmt.Errorf("%w (and looking whether it happened failed: %v)", err, ferr)
+		case ok:
+			return found, nil
+		case attempt >= maxCreates:
+			return v, err
+		}
+		w := newWaiter(env, true)
+		if serr := w.sleep(ctx, delay); serr != nil {
+			return v, err
+		}
+		delay *= 2
+	}
 }

@@ -328,3 +328,20 @@ func (f *fakeAPI) UpdateApplicationGrant(ctx context.Context, envID, appID, gran
 	}
 	return nil, notFound("grant")
 }
+
+// The fake tenant has no groups: nobody holds a role through one.
+func (f *fakeAPI) GetUserGroupIDs(ctx context.Context, envID, userID string) ([]string, error) {
+	return []string{}, f.call("GetUserGroupIDs")
+}
+
+func (f *fakeAPI) ListGroups(ctx context.Context, envID, filter string) ([]pingone.Group, error) {
+	return nil, f.call("ListGroups")
+}
+
+func (f *fakeAPI) ListGroupRoleAssignments(ctx context.Context, envID, groupID string) ([]pingone.RoleAssignment, error) {
+	return nil, f.call("ListGroupRoleAssignments")
+}
+
+func (f *fakeAPI) ListPopulations(ctx context.Context, envID string) ([]pingone.Population, error) {
+	return []pingone.Population{{ID: "pop-1", Name: "Default", Default: true}}, f.call("ListPopulations")
+}

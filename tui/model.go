@@ -76,6 +76,13 @@ type stepMsg struct {
 	err error
 }
 
+// progressMsg is what a step in flight says it is waiting for (Env.Progress), e.g. "waiting for
+// PingOne to apply the new roles (18 s)". ch tells which call said it.
+type progressMsg struct {
+	ch   chan string
+	text string
+}
+
 // Model is the wizard's root Bubble Tea model. Create it with New.
 type Model struct {
 	env    flows.Env
@@ -100,8 +107,15 @@ type Model struct {
 
 	created []flows.Change
 	log     []string
+	// typed remembers what the admin typed in text inputs, by step and input key, so answers
+	// survive going Back past their step and coming forward again.
+	typed map[string]string
 
 	hand handoff
+
+	// progress is the latest word of the call in flight, from progressCh.
+	progress   string
+	progressCh chan string
 
 	spinner spinner.Model
 	help    help.Model
@@ -186,6 +200,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.quit()
 		}
 		return m.handleKey(msg)
+	case progressMsg:
+		if !m.busy() || msg.ch != m.progressCh {
+			return m, nil
+		}
+		m.progress = msg.text
+		return m, waitProgress(msg.ch)
 	case stepMsg:
 		if !m.busy() {
 			return m, nil // no call in flight: nothing to answer
@@ -287,7 +307,13 @@ func (m *Model) ask() tea.Cmd {
 		if ins := st.Inputs(&m.state); len(ins) > 0 {
 			m.history = append(m.history, snapshot{idx: m.idx, state: m.state, status: slices.Clone(m.status)})
 			m.formErr = nil
-			return m.openForm(ins, nil, 0)
+			keep := make([]*value, len(ins))
+			for i, in := range ins {
+				if t, ok := m.typed[st.ID+"/"+in.Key]; ok && in.Kind == flows.Text {
+					keep[i] = &value{text: t}
+				}
+			}
+			return m.openForm(ins, keep, 0)
 		}
 	}
 	return m.run()
@@ -310,20 +336,44 @@ func (m *Model) finish() tea.Cmd {
 func (m *Model) dispatch(p phase, fn func(context.Context, flows.Env, flows.State) (flows.Result, error)) tea.Cmd {
 	m.phase = p
 	m.form = nil
-	call := stepCall{fn: fn, ctx: m.ctx, env: m.env, state: m.state}
-	return tea.Batch(call.run, m.spinner.Tick)
+	m.progress = ""
+	ch := make(chan string, 8)
+	m.progressCh = ch
+	env := m.env
+	env.Progress = func(text string) {
+		select {
+		case ch <- text:
+		default: // the screen shows the latest word; a missed one is not worth blocking for
+		}
+	}
+	call := stepCall{fn: fn, ctx: m.ctx, env: env, state: m.state, progress: ch}
+	return tea.Batch(call.run, m.spinner.Tick, waitProgress(ch))
+}
+
+// waitProgress is the command that delivers the next progress word of a call in flight; it ends
+// when the call does.
+func waitProgress(ch chan string) tea.Cmd {
+	return func() tea.Msg {
+		text, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return progressMsg{ch: ch, text: text}
+	}
 }
 
 // stepCall is a Prepare or Run with what it runs on; its run method is the command.
 type stepCall struct {
-	fn    func(context.Context, flows.Env, flows.State) (flows.Result, error)
-	ctx   context.Context
-	env   flows.Env
-	state flows.State
+	fn       func(context.Context, flows.Env, flows.State) (flows.Result, error)
+	ctx      context.Context
+	env      flows.Env
+	state    flows.State
+	progress chan string
 }
 
 func (c stepCall) run() tea.Msg {
 	res, err := c.fn(c.ctx, c.env, c.state)
+	close(c.progress) // nothing sends on it once fn returned
 	return stepMsg{res: res, err: err}
 }
 
@@ -403,7 +453,10 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		m.history = m.history[:len(m.history)-1]
 	}
 	snap := m.history[len(m.history)-1]
+	created := m.state.CreatedApp
 	m.state = snap.state
+	// An app this run created stays created: the create step renames it if the name changes.
+	m.state.CreatedApp = created
 	m.idx = snap.idx
 	m.status = slices.Clone(snap.status)
 	m.status[m.idx] = statusCurrent
@@ -491,6 +544,14 @@ func (m *Model) submit() tea.Cmd {
 			answers[in.Key] = v
 		}
 		m.history[n-1].answers = answers
+	}
+	if m.typed == nil {
+		m.typed = map[string]string{}
+	}
+	for i, in := range m.inputs {
+		if in.Kind == flows.Text {
+			m.typed[m.steps[m.idx].ID+"/"+in.Key] = m.values[i].text
+		}
 	}
 	m.state = s
 	m.formErr = nil

@@ -241,6 +241,9 @@ func (m Model) panel(w int) (title, pre, main string) {
 		if m.phase == phasePreparing {
 			label = "Reading from PingOne"
 		}
+		if m.progress != "" {
+			label = m.progress
+		}
 		b.WriteString(m.spinner.View() + " " + label + "…")
 	case phaseInput:
 		if st.ID == flows.StepRoleFix && m.state.Report != nil {
@@ -261,22 +264,41 @@ func (m Model) panel(w int) (title, pre, main string) {
 	return title, pre, b.String()
 }
 
-// reportView is the role verdict, plainly: a line per capability, why each failing one fails.
+// reportView is the role verdict, plainly: a line per gate PingOne applies at sign-in and per
+// capability, saying which role covers it (and from which group) or why it fails.
 func (m Model) reportView(r flows.RoleReport, w int) string {
 	s := m.styles
 	var b strings.Builder
 	line := func(text string) { b.WriteString(hang(text, w) + "\n") }
+	for _, g := range r.Gates {
+		switch g.Coverage {
+		case flows.Covered:
+			if g.ID == flows.GateAdminOnly || g.ID == flows.GateGroupPolicy {
+				line(s.OK.Render("✓ ") + g.Title + " — " + g.Detail)
+			}
+		case flows.Missing:
+			line(s.Error.Render("✗ ") + g.Title + " — " + g.Detail)
+		default:
+			line(s.Warn.Render("? ") + g.Title + " — cannot tell: " + g.Detail)
+		}
+	}
 	for _, c := range r.Capabilities {
 		call := shortCall(strings.SplitN(c.Calls, ", ", 2)[0])
 		switch c.Coverage {
 		case flows.Covered:
-			line(s.OK.Render("✓ ") + c.Title)
+			if via := viaOf(c); strings.Contains(via, " via group ") {
+				line(s.OK.Render("✓ ") + c.Title + s.Faint.Render(" — "+via))
+			} else {
+				line(s.OK.Render("✓ ") + c.Title)
+			}
 		case flows.Missing:
 			line(s.Error.Render("✗ ") + fmt.Sprintf("%s — %s will return HTTP 403: %s holds no role with %s", c.Title, call, r.ActorName, strings.Join(permsWith(c, flows.Missing), ", ")))
 		case flows.PopulationOnly:
 			line(s.Warn.Render("⚠ ") + fmt.Sprintf("%s — %s sees one population only: %s holds the role at population scope", c.Title, call, r.ActorName))
-		case flows.Unknown:
-			line(s.Warn.Render("? ") + fmt.Sprintf("%s — cannot tell: no role on this tenant lists %s", c.Title, strings.Join(permsWith(c, flows.Unknown), ", ")))
+		case flows.Pending:
+			line(s.Warn.Render("… ") + fmt.Sprintf("%s — assigned; PingOne has not applied it yet", c.Title))
+		case flows.CannotTell:
+			line(s.Warn.Render("? ") + fmt.Sprintf("%s — cannot tell: %s", c.Title, capabilityWhy(r.ActorName, c)))
 		}
 	}
 	if r.GuideNote != "" {
@@ -317,13 +339,13 @@ func (m Model) failureView(w int) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// handoffView is the hand-off: where the app is, its credentials, the verification, what was
-// created.
+// handoffView is the hand-off: whether the app works (the title says so, never rounded up),
+// where it is, its credentials, what was checked, what was created.
 func (m Model) handoffView(w int) string {
 	s := m.styles
 	c := *m.state.Credentials
 	var b strings.Builder
-	b.WriteString(s.OK.Render("✓ ") + s.Title.Render("Your Worker app is ready") + "\n\n")
+	b.WriteString(m.handoffTitle(w) + "\n\n")
 	row := func(label, v string) {
 		b.WriteString("  " + s.Label.Render(fmt.Sprintf("%-16s", label)) + v + "\n")
 	}
@@ -333,26 +355,24 @@ func (m Model) handoffView(w int) string {
 	case c.ClientSecret == "":
 		row("Client secret", s.Faint.Render("none (public client: PKCE, no secret)"))
 	case m.hand.reveal:
-		row("Client secret", s.Value.Render(c.ClientSecret))
+		// Whole, on lines of its own, never cut: a copied secret must be the secret.
+		row("Client secret", s.Faint.Render("(press c to copy, v to hide)"))
+		b.WriteString(indent(s.Value.Render(breakEvery(c.ClientSecret, max(w-4, 20))), 4) + "\n")
 	default:
-		row("Client secret", mask+s.Faint.Render("  (v reveals it)"))
+		row("Client secret", mask+s.Faint.Render("  (v reveals it, c copies it)"))
 	}
 	if c.Region != "" {
 		row("Region", c.Region)
 	}
 	b.WriteString("\n")
-	switch v := m.state.Verified; {
-	case m.phase != phaseDone:
-		row("Verify", m.spinner.View()+" "+doingLabels[flows.StepVerify]+"…")
-	case v == nil:
-		row("Verify", s.Faint.Render("not run"))
-	case v.OK:
-		row("Verify", s.OK.Render("✓ ")+ansi.Truncate(v.Message, w-20, "…"))
-	default:
-		row("Verify", s.Error.Render("✗ ")+ansi.Truncate(v.Message, w-20, "…"))
-	}
-	if v := m.state.Verified; v != nil && v.Call != "" && m.phase == phaseDone {
-		b.WriteString(strings.Repeat(" ", 18) + s.Faint.Render(ansi.Truncate(shortPath(v.Call), w-18, "…")) + "\n")
+	if m.phase != phaseDone {
+		label := doingLabels[flows.StepVerify]
+		if m.progress != "" {
+			label = m.progress
+		}
+		row("Verify", m.spinner.View()+" "+label+"…")
+	} else {
+		b.WriteString(m.checksView(w))
 	}
 	if lines := summary(m.created); len(lines) > 0 {
 		b.WriteString("\n  " + s.Label.Render("Created") + "\n")
@@ -370,6 +390,107 @@ func (m Model) handoffView(w int) string {
 		b.WriteString("\n" + indent(wrap(mark+m.hand.note, w-2), 2))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// handoffTitle reflects the verdict: ✓ ready (verified by live calls), ⚠ ready but unverified
+// (no live proof possible here, every check passed), ✗ not working (with the reason, in full).
+func (m Model) handoffTitle(w int) string {
+	s := m.styles
+	v := m.state.Verified
+	switch {
+	case m.phase != phaseDone:
+		return s.Faint.Render("… ") + s.Title.Render("Your Worker app is set up: verifying that it works")
+	case v != nil && v.Outcome == flows.OutcomeVerified && m.state.Succeeded():
+		return s.OK.Render("✓ ") + s.Title.Render("Your Worker app is ready") + s.Faint.Render(" (verified)")
+	case m.state.Succeeded():
+		return hang(s.Warn.Render("⚠ ")+s.Title.Render("Your Worker app is ready, but not verified by a live call"), w)
+	}
+	reason := "the checks below do not pass"
+	if v != nil && v.Message != "" {
+		reason = v.Message
+	}
+	title := "Your Worker app is not working yet"
+	if v != nil && v.Outcome == flows.OutcomePending {
+		title = "Your Worker app is not working yet: PingOne has not applied the new roles"
+	}
+	return hang(s.Error.Render("✗ ")+s.Title.Render(title), w) + "\n" + indent(wrap(reason, w-2), 2)
+}
+
+// checksView lists what the verdict rests on: the gates, then each capability with its live
+// probe or the role that covers it.
+func (m Model) checksView(w int) string {
+	s := m.styles
+	var b strings.Builder
+	mark := map[flows.Coverage]string{flows.Covered: s.OK.Render("✓ "), flows.Missing: s.Error.Render("✗ "),
+		flows.PopulationOnly: s.Warn.Render("⚠ "), flows.CannotTell: s.Warn.Render("? "), flows.Pending: s.Warn.Render("… ")}
+	line := func(text string) { b.WriteString("  " + hang(text, w-2) + "\n") }
+	v := m.state.Verified
+	if v != nil && v.Outcome == flows.OutcomeUnverified {
+		line(s.Warn.Render("⚠ ") + v.Message)
+	}
+	if r := m.state.Report; r != nil {
+		for _, g := range r.Gates {
+			if g.Coverage != flows.Covered || g.ID == flows.GateAdminOnly || g.ID == flows.GateGroupPolicy {
+				line(mark[g.Coverage] + g.Title + s.Faint.Render(": "+g.Detail))
+			}
+		}
+		probes := map[string]flows.Probe{}
+		if v != nil {
+			for _, p := range v.Probes {
+				probes[p.Capability] = p
+			}
+		}
+		for _, c := range r.Capabilities {
+			text := mark[c.Coverage] + c.Title
+			switch p, ok := probes[c.ID]; {
+			case ok && p.Result == flows.ProbePassed:
+				text += s.Faint.Render(": " + shortCall(shortPath(p.Call)) + " answered")
+			case c.Coverage == flows.Covered:
+				text += s.Faint.Render(": " + viaOf(c))
+			default:
+				text += s.Faint.Render(": " + capabilityWhy(r.ActorName, c))
+			}
+			line(text)
+		}
+	} else if v != nil && v.Outcome != flows.OutcomeUnverified {
+		line(mark[map[bool]flows.Coverage{true: flows.Covered, false: flows.Missing}[v.OK]] + v.Message)
+	}
+	return b.String()
+}
+
+func viaOf(c flows.CapabilityVerdict) string {
+	for _, p := range c.Permissions {
+		if p.Via != "" {
+			return p.Via
+		}
+	}
+	return ""
+}
+
+// capabilityWhy says in a few words why a capability is not covered.
+func capabilityWhy(who string, c flows.CapabilityVerdict) string {
+	for _, p := range c.Permissions {
+		if p.Reason != "" {
+			return p.Reason
+		}
+	}
+	switch c.Coverage {
+	case flows.Missing:
+		return fmt.Sprintf("%s will return HTTP 403: %s holds no role with %s", shortCall(strings.SplitN(c.Calls, ", ", 2)[0]), who, strings.Join(permsWith(c, flows.Missing), ", "))
+	case flows.PopulationOnly:
+		return "held at population scope only: " + viaOf(c)
+	}
+	return string(c.Coverage)
+}
+
+// breakEvery cuts s into lines of at most n characters (a secret has no spaces to wrap at).
+func breakEvery(s string, n int) string {
+	var lines []string
+	for len(s) > n {
+		lines = append(lines, s[:n])
+		s = s[n:]
+	}
+	return strings.Join(append(lines, s), "\n")
 }
 
 // doneView ends a run without credentials: a dry run, or a setup that made no app.

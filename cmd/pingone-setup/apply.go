@@ -17,7 +17,7 @@ import (
 func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var c common
 	var planFile, envFile string
-	var dryRun, yes, showSecret bool
+	var dryRun, yes, showSecret, detailed bool
 	fs := newFlagSet("apply", stderr)
 	c.register(fs)
 	fs.StringVar(&planFile, "plan", "", "the plan file (YAML) to apply")
@@ -25,6 +25,7 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&yes, "yes", false, "apply without asking")
 	fs.StringVar(&envFile, "env-file", "", "write the credentials to this .env file (mode 0600)")
 	fs.BoolVar(&showSecret, "show-secret", false, "include the client secret in the output")
+	fs.BoolVar(&detailed, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending (as terraform plan)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -81,6 +82,9 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if showSecret && state.Credentials != nil {
 		rep.Credentials = state.Credentials
 	}
+	if err == nil {
+		err = applyOutcome(state, dryRun, detailed)
+	}
 	if c.output == "json" {
 		if werr := writeJSON(stdout, rep); werr != nil {
 			return werr
@@ -90,11 +94,51 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		return nil
 	}
-	if err != nil {
+	var nw notWorking
+	if err != nil && !errors.As(err, &nw) && !errors.Is(err, errChangesPending) {
 		return explain(err, sess.client.TransactionID)
 	}
 	printApply(stdout, state, dryRun, showSecret, envFile)
-	return nil
+	return err
+}
+
+// errChangesPending is a dry run's "changes are pending" under --detailed-exitcode: exit 2, as
+// terraform plan does.
+var errChangesPending = errors.New("changes are pending")
+
+// notWorking is a run that finished but whose result does not work (yet): an error finding
+// remains, or verification failed or is pending. Exit 1: a script must not take it for done.
+type notWorking struct{ reason string }
+
+func (e notWorking) Error() string { return e.reason }
+
+// applyOutcome decides what apply's exit code says: 0 only when what it claims is true.
+func applyOutcome(s flows.State, dryRun, detailed bool) error {
+	var errs []string
+	for _, f := range s.Findings {
+		if f.Severity == flows.SeverityError && f.Code != flows.FindVerifyFailed {
+			errs = append(errs, f.Code)
+		}
+	}
+	if dryRun {
+		switch {
+		case len(errs) > 0:
+			return notWorking{fmt.Sprintf("the plan would not work: %s (see the findings)", strings.Join(errs, ", "))}
+		case detailed && writes(s.Changes) > 0:
+			return errChangesPending
+		}
+		return nil
+	}
+	if s.Succeeded() {
+		return nil
+	}
+	switch v := s.Verified; {
+	case v != nil && (v.Outcome == flows.OutcomeFailed || v.Outcome == flows.OutcomePending):
+		return notWorking{fmt.Sprintf("applied, but verification %s: %s", v.Outcome, v.Message)}
+	case len(errs) > 0:
+		return notWorking{fmt.Sprintf("applied, but it will not work: %s (see the findings)", strings.Join(errs, ", "))}
+	}
+	return notWorking{"applied, but not verified and the checks do not all pass (see the findings)"}
 }
 
 // writes counts the changes that write to PingOne (adopting an existing app writes nothing).
@@ -131,11 +175,10 @@ func printApply(w io.Writer, s flows.State, dryRun, showSecret bool, envFile str
 		}
 	}
 	if v := s.Verified; v != nil {
-		mark := "FAILED"
-		if v.OK {
-			mark = "OK"
+		fmt.Fprintf(w, "Verify (%s): %s: %s\n", v.Method, strings.ToUpper(string(v.Outcome)), v.Message)
+		for _, p := range v.Probes {
+			fmt.Fprintf(w, "  %-10s %s\n", p.Result, p.Call)
 		}
-		fmt.Fprintf(w, "Verify (%s): %s: %s\n", v.Method, mark, v.Message)
 	}
 }
 

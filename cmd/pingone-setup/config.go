@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -45,6 +46,7 @@ type common struct {
 	output           string
 	transcript       string
 	demo             bool
+	propagation      time.Duration
 }
 
 func (c *common) register(fs *flag.FlagSet) {
@@ -62,6 +64,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.output, "output", "text", "output format: text or json")
 	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
 	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
+	fs.DurationVar(&c.propagation, "propagation-timeout", flows.DefaultPropagationTimeout, "how long verification waits for PingOne to apply new role assignments")
 }
 
 func (c *common) validate() error {
@@ -90,6 +93,11 @@ type session struct {
 	closers   []func()
 	// transcript collects every call when --transcript is set.
 	transcript *transcriptFile
+	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
+	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
+	// propagation bounds the wait for new role assignments; progress hears what a step waits for.
+	propagation time.Duration
+	progress    io.Writer
 }
 
 func (s *session) close() {
@@ -102,6 +110,7 @@ func (s *session) close() {
 func (s *session) env(interactive, dryRun bool) flows.Env {
 	return flows.Env{
 		API: s.client, Identity: s.identity, Region: s.region, Interactive: interactive, DryRun: dryRun,
+		SignInAs: s.signInAs, PropagationTimeout: s.propagation, Progress: s.say,
 		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
 			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)
 			if _, err := ts.Token(); err != nil {
@@ -111,6 +120,13 @@ func (s *session) env(interactive, dryRun bool) flows.Env {
 			s.instrument(c)
 			return c, nil
 		},
+	}
+}
+
+// say prints what a step waits for (apply, doctor); the wizard shows it on screen instead.
+func (s *session) say(msg string) {
+	if s.progress != nil {
+		fmt.Fprintln(s.progress, msg+"…")
 	}
 }
 
@@ -126,6 +142,14 @@ func (s *session) instrument(c *pingone.Client) {
 // signIn connects by the first method the flags and environment give: demo, access token,
 // client credentials. Secrets come from files, stdin or the environment, never from flag values.
 func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
+	s, err := connect(ctx, c, stdin, stderr)
+	if err == nil {
+		s.propagation, s.progress = c.propagation, stderr
+	}
+	return s, err
+}
+
+func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
 	if c.demo {
 		return startDemo(ctx, c)
 	}

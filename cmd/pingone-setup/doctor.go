@@ -90,7 +90,7 @@ func targetOf(c *common, s *session) string {
 func printRoleReport(w io.Writer, r flows.RoleReport) {
 	fmt.Fprintf(w, "Roles of the %s %s in this environment:\n", r.ActorKind, r.ActorName)
 	for _, c := range r.Capabilities {
-		mark := map[flows.Coverage]string{flows.Covered: "ok ", flows.Missing: "403", flows.PopulationOnly: "part", flows.Unknown: "?  "}[c.Coverage]
+		mark := map[flows.Coverage]string{flows.Covered: "ok ", flows.Missing: "403", flows.PopulationOnly: "part", flows.CannotTell: "?  "}[c.Coverage]
 		fmt.Fprintf(w, "  [%s] %-32s %s\n", mark, c.Title, c.Calls)
 	}
 }

@@ -103,6 +103,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitInterrupt
 	case errors.Is(err, errProblems):
 		return exitFailed
+	case errors.Is(err, errChangesPending):
+		return exitUsage // 2: as terraform plan -detailed-exitcode
 	case errors.As(err, &ue):
 		code = exitUsage
 	}

@@ -67,6 +67,10 @@ func wizardCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if runErr != nil {
 		return explain(runErr, sess.client.TransactionID)
 	}
+	if state.App != nil && state.App.ID != "" && !state.Succeeded() {
+		// Exit 0 only when verified, or when no live proof is possible and every check passed.
+		return notWorking{"the app was set up, but it does not work yet (see the hand-off's checks)"}
+	}
 	return nil
 }
 
@@ -85,6 +89,6 @@ func printSummary(w io.Writer, s flows.State) {
 	}
 	fmt.Fprintf(w, "Application %q  client ID %s  environment %s\n", s.App.Name, s.App.ID, s.Target.ID)
 	if v := s.Verified; v != nil {
-		fmt.Fprintf(w, "Verified: %v: %s\n", v.OK, v.Message)
+		fmt.Fprintf(w, "Verification: %s: %s\n", v.Outcome, v.Message)
 	}
 }
