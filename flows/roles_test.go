@@ -293,7 +293,7 @@ func fixer() []pingone.RoleAssignment {
 
 func TestReadOnlyRolesCoverEveryCallButFailTheAdminOnlyGate(t *testing.T) {
 	rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "auditor",
-		Assignments: []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv), assign("r-cro", "ENVIRONMENT", testEnv)},
+		Assignments:  []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv), assign("r-cro", "ENVIRONMENT", testEnv)},
 		Capabilities: stackoneCaps(), App: adminOnlyApp(), AdminAssignments: fixer(), AdminKnown: true})
 	for _, c := range rep.Capabilities {
 		if c.Coverage != Covered {

@@ -39,8 +39,8 @@ type State struct {
 	// GrantedScopes are the names of the openid resource's scopes granted to the app once the
 	// scopes step ran (in a dry run, once it would have); nil when not known.
 	GrantedScopes []string
-	Credentials *Credentials
-	Verified    *Verification
+	Credentials   *Credentials
+	Verified      *Verification
 
 	Changes  []Change
 	Findings []Finding
