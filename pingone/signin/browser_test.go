@@ -220,8 +220,12 @@ func TestBrowserReportsACancelledSignOn(t *testing.T) {
 	tn := newTenant(t)
 	b := newFormBrowser("admin", tn.seed.Admin.Password)
 	b.action = "cancel"
-	_, err := Browser(testContext(t), tn.config(), nil, b.open)
+	ctx := testContext(t)
+	_, err := Browser(ctx, tn.config(), nil, b.open)
 	wantReason(t, err, ErrCancelled)
+	if ctx.Err() != nil {
+		t.Fatal("the cancel was not noticed: the sign-in ran until the test's deadline")
+	}
 }
 
 func TestBrowserReportsANonAdminAsNoAccess(t *testing.T) {

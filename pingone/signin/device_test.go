@@ -58,12 +58,16 @@ func TestDeviceSignInShowsTheCodeAndReturnsTheAdminsToken(t *testing.T) {
 func TestDeviceSignInReportsDenialAndSetupProblems(t *testing.T) {
 	tn := newTenant(t)
 	cfg := tn.deviceApp()
-	_, err := Device(testContext(t), cfg, func(dc DeviceCode) {
+	ctx := testContext(t)
+	_, err := Device(ctx, cfg, func(dc DeviceCode) {
 		b := newFormBrowser("admin", tn.seed.Admin.Password)
 		b.action = "cancel"
 		go func() { _ = b.approve(dc.VerificationURIComplete) }()
 	})
 	wantReason(t, err, ErrCancelled)
+	if ctx.Err() != nil {
+		t.Fatal("the denial was not noticed: the sign-in ran until the test's deadline")
+	}
 
 	seeded := Config{AuthURL: tn.srv.URL, EnvironmentID: tn.seed.Production.ID, ClientID: tn.seed.AdminWorker.ClientID,
 		ClientSecret: tn.seed.AdminWorker.ClientSecret, HTTPClient: tn.srv.Client()}
