@@ -14,8 +14,9 @@ import (
 // at 30s.
 //
 // What is retried: 429 (REQUEST_LIMITED, refused before PingOne did anything) for
-// every method; 502, 503, 504 and network errors only for GET, PUT and DELETE, which
-// are safe to repeat. Nothing else is: 400, 401, 403, 404 and 500 are final.
+// every method; 502, 503, 504 and lost connections only for GET, PUT and DELETE, which
+// are safe to repeat. Nothing else is: 400, 401, 403, 404 and 500 are final, and so is
+// a connection that could not be made (refused, unknown host: a wrong region).
 //
 // A POST is never re-sent once it may have reached PingOne: a gateway 500, 502, 503 or
 // 504 can come after PingOne wrote the object, and so can a dropped connection or a

@@ -17,7 +17,7 @@ func TestBrowserSignInReturnsTheAdminsTokenAndIdentity(t *testing.T) {
 	cfg := tn.config()
 	cfg.Scopes = []string{"openid", "profile", "email"}
 	var shown string
-	tok, err := Browser(context.Background(), cfg, func(u string) { shown = u }, newFormBrowser("admin", tn.seed.Admin.Password).open)
+	tok, err := Browser(testContext(t), cfg, func(u string) { shown = u }, newFormBrowser("admin", tn.seed.Admin.Password).open)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestBrowserSignInReturnsTheAdminsTokenAndIdentity(t *testing.T) {
 	if err != nil || who.UserID != tn.seed.Admin.ID || who.EnvironmentID != tn.seed.Production.ID || who.ClientID != cfg.ClientID {
 		t.Fatalf("identity %+v, %v", who, err)
 	}
-	info, err := UserInfo(context.Background(), cfg, tok)
+	info, err := UserInfo(testContext(t), cfg, tok)
 	if err != nil || info.UserID != tn.seed.Admin.ID || info.Username != "admin" || info.Email != "admin@example.com" {
 		t.Fatalf("userinfo %+v, %v", info, err)
 	}
@@ -63,7 +63,7 @@ func TestACallbackWithoutThisSignInsStateIsRefusedAndTheSignInGoesOn(t *testing.
 		}
 		return real.open(authURL)
 	}
-	tok, err := Browser(context.Background(), cfg, nil, open)
+	tok, err := Browser(testContext(t), cfg, nil, open)
 	if err != nil || tok.AccessToken == "" {
 		t.Fatalf("sign-in after forged callbacks: %v", err)
 	}
@@ -85,7 +85,7 @@ func TestACallbackWithoutThisSignInsStateAloneEndsInATimeout(t *testing.T) {
 		}
 		return err
 	}
-	_, err := Browser(context.Background(), cfg, nil, forged)
+	_, err := Browser(testContext(t), cfg, nil, forged)
 	wantReason(t, err, ErrTimeout)
 }
 
@@ -103,7 +103,7 @@ func TestBrowserGivesUpOnATokenEndpointThatDoesNotAnswer(t *testing.T) {
 		}
 		return base.RoundTrip(r)
 	})}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(testContext(t), 10*time.Second)
 	defer cancel()
 	_, err := Browser(ctx, cfg, nil, newFormBrowser("admin", tn.seed.Admin.Password).open)
 	if ctx.Err() != nil {
@@ -138,7 +138,7 @@ func TestBrowserRefusesACodeIssuedForAnotherPKCEChallenge(t *testing.T) {
 		}
 		return err
 	}
-	_, err := Browser(context.Background(), cfg, nil, inject)
+	_, err := Browser(testContext(t), cfg, nil, inject)
 	e := wantReason(t, err, ErrFailed)
 	if e.Code != "invalid_grant" {
 		t.Fatalf("code %q, want invalid_grant", e.Code)
@@ -162,7 +162,7 @@ func TestBrowserRefusesAReplayedCode(t *testing.T) {
 		}
 		return err
 	}
-	if _, err := Browser(context.Background(), cfg, nil, capture); err != nil {
+	if _, err := Browser(testContext(t), cfg, nil, capture); err != nil {
 		t.Fatal(err)
 	}
 	replay := func(authURL string) error {
@@ -173,7 +173,7 @@ func TestBrowserRefusesAReplayedCode(t *testing.T) {
 		}
 		return err
 	}
-	_, err := Browser(context.Background(), cfg, nil, replay)
+	_, err := Browser(testContext(t), cfg, nil, replay)
 	if e := wantReason(t, err, ErrFailed); e.Code != "invalid_grant" {
 		t.Fatalf("code %q, want invalid_grant", e.Code)
 	}
@@ -204,7 +204,7 @@ func TestBrowserReportsSetupProblemsBeforeOpeningTheBrowser(t *testing.T) {
 				_ = tn.sim.AddRedirectURI(cfg.EnvironmentID, cfg.ClientID, cfg.RedirectURI())
 			}
 			opened := false
-			_, err := Browser(context.Background(), cfg, nil, func(string) error { opened = true; return nil })
+			_, err := Browser(testContext(t), cfg, nil, func(string) error { opened = true; return nil })
 			e := wantReason(t, err, tc.reason)
 			if opened {
 				t.Errorf("the browser was opened")
@@ -220,13 +220,17 @@ func TestBrowserReportsACancelledSignOn(t *testing.T) {
 	tn := newTenant(t)
 	b := newFormBrowser("admin", tn.seed.Admin.Password)
 	b.action = "cancel"
-	_, err := Browser(context.Background(), tn.config(), nil, b.open)
+	ctx := testContext(t)
+	_, err := Browser(ctx, tn.config(), nil, b.open)
 	wantReason(t, err, ErrCancelled)
+	if ctx.Err() != nil {
+		t.Fatal("the cancel was not noticed: the sign-in ran until the test's deadline")
+	}
 }
 
 func TestBrowserReportsANonAdminAsNoAccess(t *testing.T) {
 	tn := newTenant(t)
-	_, err := Browser(context.Background(), tn.config(), nil, newFormBrowser("jdoe", tn.seed.JDoe.Password).open)
+	_, err := Browser(testContext(t), tn.config(), nil, newFormBrowser("jdoe", tn.seed.JDoe.Password).open)
 	e := wantReason(t, err, ErrCancelled)
 	if e.Code != "access_denied" || !strings.Contains(e.Description, "administrators") {
 		t.Fatalf("error %+v", e)
@@ -237,11 +241,11 @@ func TestBrowserEndsCleanlyOnTimeoutAndCancel(t *testing.T) {
 	tn := newTenant(t)
 	cfg := tn.config()
 	cfg.Timeout = 100 * time.Millisecond
-	_, err := Browser(context.Background(), cfg, nil, nil)
+	_, err := Browser(testContext(t), cfg, nil, nil)
 	wantReason(t, err, ErrTimeout)
 
 	cfg = tn.config()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(testContext(t))
 	time.AfterFunc(100*time.Millisecond, cancel)
 	_, err = Browser(ctx, cfg, nil, nil)
 	wantReason(t, err, ErrCancelled)
@@ -264,7 +268,7 @@ func TestBrowserSaysWhenTheCallbackPortIsTaken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	_, err = Browser(context.Background(), cfg, nil, nil)
+	_, err = Browser(testContext(t), cfg, nil, nil)
 	wantReason(t, err, ErrPortInUse)
 }
 

@@ -106,7 +106,7 @@ func TestCachedTokensAreReusedRefreshedAndKeptPerEnvironmentAndClient(t *testing
 	cfg := tn.config()
 	s := &signIns{tn: tn}
 
-	ts, notice, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, notice, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || notice != "" || s.n != 1 {
 		t.Fatalf("first: err %v notice %q sign-ins %d", err, notice, s.n)
 	}
@@ -119,7 +119,7 @@ func TestCachedTokensAreReusedRefreshedAndKeptPerEnvironmentAndClient(t *testing
 	}
 
 	// Same environment, client and host: no new sign-in.
-	ts, _, err = cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err = cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("second: err %v sign-ins %d", err, s.n)
 	}
@@ -130,7 +130,7 @@ func TestCachedTokensAreReusedRefreshedAndKeptPerEnvironmentAndClient(t *testing
 	// An hour later the access token has expired: the refresh token renews
 	// it, and the rotated refresh token is saved.
 	cache.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-	ts, _, err = cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err = cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("refresh: err %v sign-ins %d", err, s.n)
 	}
@@ -150,7 +150,7 @@ func TestCachedTokensAreReusedRefreshedAndKeptPerEnvironmentAndClient(t *testing
 	other := cfg
 	other.ClientID = tn.addApp(map[string]any{"grantTypes": []string{"AUTHORIZATION_CODE"}, "responseTypes": []string{"CODE"},
 		"redirectUris": []string{cfg.RedirectURI()}})
-	if _, _, err := cache.TokenSource(context.Background(), other, s.fresh(other)); err != nil || s.n != 2 {
+	if _, _, err := cache.TokenSource(testContext(t), other, s.fresh(other)); err != nil || s.n != 2 {
 		t.Fatalf("other client: err %v sign-ins %d", err, s.n)
 	}
 
@@ -158,7 +158,7 @@ func TestCachedTokensAreReusedRefreshedAndKeptPerEnvironmentAndClient(t *testing
 	_, _ = tn.srv.Client().PostForm(tn.srv.URL+"/"+cfg.EnvironmentID+"/as/token", map[string][]string{
 		"grant_type": {"refresh_token"}, "refresh_token": {first.RefreshToken}, "client_id": {cfg.ClientID}})
 	cache.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-	if _, _, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg)); err != nil || s.n != 3 {
+	if _, _, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg)); err != nil || s.n != 3 {
 		t.Fatalf("after revocation: err %v sign-ins %d", err, s.n)
 	}
 
@@ -177,7 +177,7 @@ func TestAHangingKeyringFallsBackToAPrivateFileAfterANotice(t *testing.T) {
 	cfg := tn.config()
 	s := &signIns{tn: tn}
 
-	ts, notice, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, notice, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestAHangingKeyringFallsBackToAPrivateFileAfterANotice(t *testing.T) {
 
 	// The next run (new Cache, keyring still hanging) finds the file.
 	cache2 := &Cache{Keyring: kr, Dir: dir, Timeout: 50 * time.Millisecond, Now: time.Now}
-	ts, _, err = cache2.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err = cache2.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("second run: err %v, sign-ins %d", err, s.n)
 	}
@@ -225,7 +225,7 @@ func TestACachedTokenOfAnotherEnvironmentIsNeverUsed(t *testing.T) {
 	data, _ := json.Marshal(storedToken{AccessToken: sandboxTok, Expiry: time.Now().Add(time.Hour)})
 	_ = kr.Set(KeyringService, KeyOf(cfg).String(), string(data))
 	s := &signIns{tn: tn}
-	ts, _, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("err %v sign-ins %d", err, s.n)
 	}
@@ -257,13 +257,13 @@ func TestALateKeyringWriteNeverShadowsTheNewerTokenInTheFile(t *testing.T) {
 
 	// Run 1: the keyring is too slow, so the token goes to the file; the
 	// keyring's Set finishes later with the same (soon stale) token.
-	if _, notice, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg)); err != nil || notice == "" {
+	if _, notice, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg)); err != nil || notice == "" {
 		t.Fatalf("first run: err %v notice %q", err, notice)
 	}
 	// Run 2, same process, two hours later: the refresh rotates the refresh
 	// token, and the new one is saved to the file.
 	cache.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-	ts, _, err := cache.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err := cache.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("second run: err %v sign-ins %d", err, s.n)
 	}
@@ -279,7 +279,7 @@ func TestALateKeyringWriteNeverShadowsTheNewerTokenInTheFile(t *testing.T) {
 	// Run 3, a new process with a healthy keyring, later still.
 	kr.setDelay.Store(0)
 	cache3 := &Cache{Keyring: kr, Dir: dir, Timeout: time.Second, Now: func() time.Time { return time.Now().Add(4 * time.Hour) }}
-	ts, _, err = cache3.TokenSource(context.Background(), cfg, s.fresh(cfg))
+	ts, _, err = cache3.TokenSource(testContext(t), cfg, s.fresh(cfg))
 	if err != nil || s.n != 1 {
 		t.Fatalf("third run: err %v, sign-ins %d (the stale keyring token was used and its replay revoked the sign-in)", err, s.n)
 	}
@@ -296,7 +296,7 @@ func TestAFailedRefreshIsASanitisedSignInError(t *testing.T) {
 	}
 	cache := &Cache{Dir: t.TempDir(), Now: time.Now}
 	const rt = "revoked-refresh-token-0123456789"
-	src := cache.savingSource(context.Background(), cfg, &oauth2.Token{AccessToken: "old", RefreshToken: rt, Expiry: time.Now().Add(-time.Hour)})
+	src := cache.savingSource(testContext(t), cfg, &oauth2.Token{AccessToken: "old", RefreshToken: rt, Expiry: time.Now().Add(-time.Hour)})
 	_, err = src.Token()
 	e := wantReason(t, err, ErrFailed)
 	if e.Code != "invalid_grant" || !strings.Contains(e.Fix, "sign in again") {

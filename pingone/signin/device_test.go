@@ -26,7 +26,8 @@ func TestDeviceSignInShowsTheCodeAndReturnsTheAdminsToken(t *testing.T) {
 	cfg := tn.deviceApp()
 	var shown DeviceCode
 	approved := make(chan error, 1)
-	tok, err := Device(context.Background(), cfg, func(dc DeviceCode) {
+	ctx := testContext(t)
+	tok, err := Device(ctx, cfg, func(dc DeviceCode) {
 		shown = dc
 		go func() {
 			approved <- newFormBrowser("admin", tn.seed.Admin.Password).approve(dc.VerificationURIComplete)
@@ -35,8 +36,13 @@ func TestDeviceSignInShowsTheCodeAndReturnsTheAdminsToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := <-approved; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-approved:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the device approval never finished")
 	}
 	if len(shown.UserCode) != 9 || shown.VerificationURI != tn.srv.URL+"/"+cfg.EnvironmentID+"/device" ||
 		!strings.HasSuffix(shown.VerificationURIComplete, "?user_code="+shown.UserCode) || shown.Interval != time.Second ||
@@ -52,16 +58,20 @@ func TestDeviceSignInShowsTheCodeAndReturnsTheAdminsToken(t *testing.T) {
 func TestDeviceSignInReportsDenialAndSetupProblems(t *testing.T) {
 	tn := newTenant(t)
 	cfg := tn.deviceApp()
-	_, err := Device(context.Background(), cfg, func(dc DeviceCode) {
+	ctx := testContext(t)
+	_, err := Device(ctx, cfg, func(dc DeviceCode) {
 		b := newFormBrowser("admin", tn.seed.Admin.Password)
 		b.action = "cancel"
 		go func() { _ = b.approve(dc.VerificationURIComplete) }()
 	})
 	wantReason(t, err, ErrCancelled)
+	if ctx.Err() != nil {
+		t.Fatal("the denial was not noticed: the sign-in ran until the test's deadline")
+	}
 
 	seeded := Config{AuthURL: tn.srv.URL, EnvironmentID: tn.seed.Production.ID, ClientID: tn.seed.AdminWorker.ClientID,
 		ClientSecret: tn.seed.AdminWorker.ClientSecret, HTTPClient: tn.srv.Client()}
-	_, err = Device(context.Background(), seeded, nil)
+	_, err = Device(testContext(t), seeded, nil)
 	e := wantReason(t, err, ErrAppRejected) // device authorization sends no secret
 	if strings.Contains(e.Error(), tn.seed.AdminWorker.ClientSecret) {
 		t.Fatalf("the error shows the client secret")
@@ -70,17 +80,17 @@ func TestDeviceSignInReportsDenialAndSetupProblems(t *testing.T) {
 	noDevice := cfg
 	noDevice.ClientID = tn.addApp(map[string]any{"grantTypes": []string{"AUTHORIZATION_CODE"}, "responseTypes": []string{"CODE"},
 		"redirectUris": []string{"http://127.0.0.1:7464/callback"}})
-	_, err = Device(context.Background(), noDevice, nil)
+	_, err = Device(testContext(t), noDevice, nil)
 	wantReason(t, err, ErrGrantNotAllowed)
 
 	wrongRegion := cfg
 	wrongRegion.EnvironmentID = "6f1c2a3b-0000-4000-8000-000000000000"
-	_, err = Device(context.Background(), wrongRegion, nil)
+	_, err = Device(testContext(t), wrongRegion, nil)
 	wantReason(t, err, ErrEnvironmentNotFound)
 
 	disabled := cfg
 	disabled.ClientID = tn.addApp(map[string]any{"enabled": false, "grantTypes": []string{"DEVICE_CODE"}})
-	_, err = Device(context.Background(), disabled, nil)
+	_, err = Device(testContext(t), disabled, nil)
 	wantReason(t, err, ErrAppRejected)
 }
 
@@ -91,10 +101,14 @@ func TestDeviceSignInEndsWhenTheCodeExpiresOrCtxIsCancelled(t *testing.T) {
 			"protocol": "OPENID_CONNECT", "tokenEndpointAuthMethod": "NONE", "grantTypes": []string{"DEVICE_CODE"},
 			"deviceTimeout": 30, "devicePollingInterval": 5})
 		cfg := Config{AuthURL: "http://127.0.0.1", EnvironmentID: tn.seed.Production.ID, ClientID: id, HTTPClient: tn.client}
-		_, err := Device(context.Background(), cfg, nil)
+		// On the bubble's fake clock: well past the code's 30 s, so a client that
+		// never gives up fails at once instead of polling forever.
+		bounded, cancelBounded := context.WithTimeout(t.Context(), 5*time.Minute)
+		defer cancelBounded()
+		_, err := Device(bounded, cfg, nil)
 		wantReason(t, err, ErrExpired)
 
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(bounded)
 		time.AfterFunc(7*time.Second, cancel)
 		_, err = Device(ctx, cfg, nil)
 		wantReason(t, err, ErrCancelled)
@@ -136,8 +150,11 @@ func TestDeviceSignInWaitsFiveSecondsMoreAfterSlowDown(t *testing.T) {
 			"protocol": "OPENID_CONNECT", "tokenEndpointAuthMethod": "NONE", "grantTypes": []string{"DEVICE_CODE"},
 			"devicePollingInterval": 1})
 		cfg := Config{AuthURL: "http://127.0.0.1", EnvironmentID: tn.seed.Production.ID, ClientID: id, HTTPClient: tn.client}
+		// On the bubble's fake clock, so a client that never stops polling fails at once.
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+		defer cancel()
 		start := time.Now()
-		tok, err := Device(context.Background(), cfg, func(dc DeviceCode) {
+		tok, err := Device(ctx, cfg, func(dc DeviceCode) {
 			b := newFormBrowser("admin", tn.seed.Admin.Password)
 			b.hc.Transport = tn.client.Transport
 			if err := b.approve(dc.VerificationURIComplete); err != nil {

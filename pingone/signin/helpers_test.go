@@ -1,6 +1,7 @@
 package signin
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
@@ -33,6 +34,18 @@ func sharedKey() *rsa.PrivateKey {
 		testKey = k
 	})
 	return testKey
+}
+
+// testTimeout bounds every call in these tests that can block, far below go test's
+// 10-minute default, so a sign-in that never ends fails the test in seconds instead
+// of hanging the whole run.
+const testTimeout = 20 * time.Second
+
+// testContext returns a context that ends after testTimeout or with the test.
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 // tenant is a simulated PingOne on a local port.

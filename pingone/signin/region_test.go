@@ -1,7 +1,6 @@
 package signin
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +17,7 @@ func TestDiscoverRegionPicksTheRegionThatKnowsTheEnvironment(t *testing.T) {
 	candidates := map[pingone.Region]string{
 		pingone.RegionNA: elsewhere.URL, pingone.RegionEU: tn.srv.URL + "/", pingone.RegionCA: elsewhere.URL,
 	}
-	got, err := DiscoverRegion(context.Background(), tn.seed.Production.ID, candidates, nil)
+	got, err := DiscoverRegion(testContext(t), tn.seed.Production.ID, candidates, nil)
 	if err != nil || got != pingone.RegionEU {
 		t.Fatalf("region %q, %v; want EU", got, err)
 	}
@@ -30,11 +29,11 @@ func TestDiscoverRegionSaysWhenNoRegionKnowsTheEnvironment(t *testing.T) {
 	downURL := down.URL
 	down.Close()
 	candidates := map[pingone.Region]string{pingone.RegionNA: tn.srv.URL, pingone.RegionSG: downURL}
-	_, err := DiscoverRegion(context.Background(), "6f1c2a3b-0000-4000-8000-000000000000", candidates, nil)
+	_, err := DiscoverRegion(testContext(t), "6f1c2a3b-0000-4000-8000-000000000000", candidates, nil)
 	if !errors.Is(err, ErrEnvironmentNotFound) || !strings.Contains(err.Error(), "could not reach the auth servers of SG") {
 		t.Fatalf("error %v", err)
 	}
-	if _, err := DiscoverRegion(context.Background(), "not-an-id/..", candidates, nil); err == nil {
+	if _, err := DiscoverRegion(testContext(t), "not-an-id/..", candidates, nil); err == nil {
 		t.Fatalf("a malformed environment ID was sent to PingOne")
 	}
 }
