@@ -20,12 +20,15 @@ type Server struct {
 	kid      string
 	pageSize int
 	latency  time.Duration
-	faults   []*Fault
-	requests []RequestRecord
-	seed     Seed
-	st       *state
-	routes   []route
-	as       *authServerState // sign-in flows of the authorization server (authserver.go)
+	// propagation is how long a role assignment created through the API
+	// takes to become effective (SetPropagationDelay).
+	propagation time.Duration
+	faults      []*Fault
+	requests    []RequestRecord
+	seed        Seed
+	st          *state
+	routes      []route
+	as          *authServerState // sign-in flows of the authorization server (authserver.go)
 }
 
 // Option configures a Server in New.
@@ -80,6 +83,22 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// SetPropagationDelay makes role assignments created through the API (on
+// users, applications and groups, including the roles a new WORKER inherits
+// from its creator) take d of the Server's clock (see WithClock) to become
+// effective. Until then they are listed and read like any other, but the
+// calls and sign-ins only they would allow are refused (403 ACCESS_FAILED /
+// INSUFFICIENT_PERMISSIONS "The actor attempting to perform the request is
+// not authorized.", or access_denied at sign-in). PingOne publishes no
+// propagation time; the default is 0. Seeded assignments and those made by
+// the inspection helpers (AssignUserRole and friends) are effective at once.
+// Tokens are not affected: they carry no roles.
+func (s *Server) SetPropagationDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.propagation = d
 }
 
 // Fault describes a failure the Server injects into matching requests.
