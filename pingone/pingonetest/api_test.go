@@ -465,6 +465,9 @@ func TestPaginationFollowsNextLinksAcrossPages(t *testing.T) {
 	for i := range 3 {
 		f.sim.AddUser(f.prod(), fmt.Sprintf("extra%d", i), "")
 	}
+	// The seeded Production users (admin, jdoe, helpdesk, contractor,
+	// groupadmin, auditor) and the three extras: 9 users, 5 pages of 2.
+	const total, wantPages = 9, 5
 	f.sim.SetPageSize(2)
 	var seen []string
 	next := "/v1/environments/" + f.prod() + "/users"
@@ -474,7 +477,7 @@ func TestPaginationFollowsNextLinksAcrossPages(t *testing.T) {
 		f.expect(r, 200)
 		pages++
 		page := embedded(r, "users")
-		if r.body["count"] != float64(7) || r.body["size"] != float64(len(page)) || len(page) > 2 {
+		if r.body["count"] != float64(total) || r.body["size"] != float64(len(page)) || len(page) > 2 {
 			t.Fatalf("page %d: count %v size %v len %d", pages, r.body["count"], r.body["size"], len(page))
 		}
 		seen = append(seen, names(page, "username")...)
@@ -487,7 +490,7 @@ func TestPaginationFollowsNextLinksAcrossPages(t *testing.T) {
 			}
 		}
 	}
-	if pages != 4 || len(seen) != 7 {
+	if pages != wantPages || len(seen) != total {
 		t.Fatalf("%d pages, users %v", pages, seen)
 	}
 	r := f.do(f.admin(), "GET", "/v1/environments/"+f.prod()+"/users?limit=1", nil)

@@ -2,6 +2,7 @@ package pingonetest
 
 import (
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -88,12 +89,24 @@ func (s *Server) createApplication(c *call) {
 	a := &application{id: s.newID(), envID: envID, fields: fields, secret: s.newSecret(), createdAt: now, updatedAt: now}
 	s.st.apps = append(s.st.apps, a)
 	if a.str("type") == "WORKER" && assignActor {
+		// The worker gets copies of the creator's effective assignments,
+		// those it holds through its groups included [unconfirmed], once
+		// per role and scope. The copies propagate like any assignment made
+		// through the API.
+		var copied []*roleAssignment
 		for _, ra := range s.actorAssignments(c.actor) {
 			if r := s.st.role(ra.roleID); r != nil && isDaVinciRole(r.Name) {
 				continue // DaVinci roles cannot be given to a worker [doc BAR]
 			}
-			s.st.assignments = append(s.st.assignments, &roleAssignment{id: s.newID(), envID: envID,
-				subjectKind: subjectApp, subjectID: a.id, roleID: ra.roleID, scopeType: ra.scopeType, scopeID: ra.scopeID})
+			if slices.ContainsFunc(copied, func(x *roleAssignment) bool {
+				return x.roleID == ra.roleID && x.scopeType == ra.scopeType && x.scopeID == ra.scopeID
+			}) {
+				continue
+			}
+			cp := &roleAssignment{id: s.newID(), envID: envID, subjectKind: subjectApp, subjectID: a.id,
+				roleID: ra.roleID, scopeType: ra.scopeType, scopeID: ra.scopeID, viaAPI: true, createdAt: now}
+			copied = append(copied, cp)
+			s.st.assignments = append(s.st.assignments, cp)
 		}
 	}
 	c.w.Header().Set("Location", c.base()+"/v1/environments/"+envID+"/applications/"+a.id)

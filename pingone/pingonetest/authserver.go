@@ -345,31 +345,64 @@ func (s *Server) checkPassword(envID, username, password string) *user {
 }
 
 // adminRoles are the roles that make a user an administrator for
-// accessControl.role.type ADMIN_USERS_ONLY (pingone-api.md §4).
+// accessControl.role.type ADMIN_USERS_ONLY: "The user must have one of the
+// following roles: Organization Admin, Environment Admin, Identity Data
+// Admin, Client Application Developer". Read-only roles, Help Desk and
+// custom roles do not count.
 var adminRoles = []string{RoleOrganizationAdmin, RoleEnvironmentAdmin, RoleIdentityDataAdmin, RoleClientApplicationDeveloper}
 
 // accessDenied applies the app's accessControl to u and returns why the user
-// may not sign on, or "". [unconfirmed] PingOne's wording, and that the
-// admin roles count at any scope. The simulator keeps no group memberships,
-// so an app with a group policy admits nobody.
+// may not sign on, or "". Both policies must pass when both are set.
+//
+//   - role ADMIN_USERS_ONLY: u must hold one of adminRoles, directly or
+//     through a group, at a scope covering the app's environment: the
+//     ORGANIZATION scope of its organization or the ENVIRONMENT scope of its
+//     environment. A POPULATION or APPLICATION scope does not count.
+//     [unconfirmed] which scopes count: PingOne does not document it.
+//   - group {type, groups}: ANY_GROUP admits a member of at least one listed
+//     group, ALL_GROUPS a member of every one (static or dynamic groups;
+//     direct membership only).
+//
+// Role assignments still propagating (SetPropagationDelay) do not count.
+// [unconfirmed] PingOne's wording of the refusal.
 func (s *Server) accessDenied(app *application, u *user) string {
 	ac, _ := app.fields["accessControl"].(map[string]any)
-	if role, _ := ac["role"].(map[string]any); role != nil && role["type"] == "ADMIN_USERS_ONLY" {
-		admin := false
-		for _, ra := range s.st.assignmentsOf(subjectUser, u.id) {
-			if r := s.st.role(ra.roleID); r != nil && slices.Contains(adminRoles, r.Name) {
-				admin = true
-				break
-			}
-		}
-		if !admin {
-			return "The user does not have access to this application: it admits administrators only."
-		}
+	if role, _ := ac["role"].(map[string]any); role != nil && role["type"] == "ADMIN_USERS_ONLY" && !s.isAdminFor(u, app.envID) {
+		return "The user does not have access to this application: it admits administrators only."
 	}
 	if g, _ := ac["group"].(map[string]any); g != nil {
-		return "The user does not have access to this application: the user is not in a required group."
+		listed, _ := g["groups"].([]any)
+		in := 0
+		for _, x := range listed {
+			xm, _ := x.(map[string]any)
+			id, _ := xm["id"].(string)
+			if grp := s.st.group(app.envID, id); grp != nil && s.st.isMember(grp, u) {
+				in++
+			}
+		}
+		admitted := false
+		switch g["type"] {
+		case "ANY_GROUP":
+			admitted = in > 0
+		case "ALL_GROUPS":
+			admitted = len(listed) > 0 && in == len(listed)
+		}
+		if !admitted {
+			return "The user does not have access to this application: the user is not in a required group."
+		}
 	}
 	return ""
+}
+
+// isAdminFor reports whether u holds one of adminRoles (effective,
+// propagated assignments) at a scope covering envID.
+func (s *Server) isAdminFor(u *user, envID string) bool {
+	for _, ra := range s.actorAssignments(&actor{kind: subjectUser, id: u.id, envID: u.envID}) {
+		if r := s.st.role(ra.roleID); r != nil && slices.Contains(adminRoles, r.Name) && s.covers(ra, target{envID: envID}) {
+			return true
+		}
+	}
+	return false
 }
 
 // userGrantScopes checks the requested scopes of a user grant. openid is
@@ -479,18 +512,29 @@ func (s *Server) tokenAuthorizationCode(c *call, env *environment, app *applicat
 		bad("The user no longer exists or is disabled.")
 		return
 	}
+	if desc := s.accessDenied(app, u); desc != "" {
+		bad(desc)
+		return
+	}
 	rt := s.issueUserTokens(c, env, app, u, code.scopes, code.authTime, code.nonce, "")
 	if rt != nil {
 		as.byCode[codeStr] = append(as.byCode[codeStr], rt)
 	}
 }
 
-// tokenRefresh redeems a refresh token with rotation (pingone-api.md §11):
-// the response carries a new refresh token and the old one stops working.
-// With additionalRefreshTokenReplayProtectionEnabled (default true) reusing a
+// tokenRefresh redeems a refresh token with rotation: the response carries a
+// new refresh token and the old one stops working. With
+// additionalRefreshTokenReplayProtectionEnabled (default true) reusing a
 // rotated token revokes the whole family. [simplification] The rolling grace
 // period (refreshTokenRollingGracePeriodDuration) is not simulated: a rotated
 // token is never accepted again.
+//
+// What sign-on checked is checked again: the user must still exist, be
+// enabled and pass the app's accessControl (accessDenied), else the family
+// is revoked and the answer is invalid_grant; a disabled app is refused by
+// authenticateClient (invalid_client), as at every grant. [unconfirmed]
+// PingOne documents the access policies at sign-on only; the simulator
+// re-applies them at every redemption (code, refresh token, device code).
 func (s *Server) tokenRefresh(c *call, env *environment, app *application) {
 	form := c.r.PostForm
 	as := s.auth()
@@ -532,6 +576,11 @@ func (s *Server) tokenRefresh(c *call, env *environment, app *application) {
 	if u == nil || !u.enabled {
 		as.revoked[rt.family] = true
 		bad("The user no longer exists or is disabled.")
+		return
+	}
+	if desc := s.accessDenied(app, u); desc != "" {
+		as.revoked[rt.family] = true
+		bad(desc)
 		return
 	}
 	rt.used = true
@@ -580,6 +629,11 @@ func (s *Server) tokenDeviceCode(c *call, env *environment, app *application) {
 	u := s.st.user(env.id, dg.userID)
 	if u == nil || !u.enabled {
 		oauthErr("access_denied", "The user no longer exists or is disabled.")
+		return
+	}
+	if desc := s.accessDenied(app, u); desc != "" {
+		dg.status = "denied"
+		oauthErr("access_denied", desc)
 		return
 	}
 	dg.status = "consumed"

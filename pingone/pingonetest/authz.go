@@ -7,7 +7,7 @@ import (
 
 // actor is who a Management API call acts as: the token's sub user (user
 // tokens) or its client_id application (client-credentials tokens). Its
-// powers are its own role assignments.
+// powers are its effective role assignments (actorAssignments).
 type actor struct {
 	kind, id, envID string
 }
@@ -102,8 +102,37 @@ func (s *Server) scopeTarget(scopeType, scopeID string) (target, bool) {
 	return target{}, false
 }
 
+// actorAssignments returns the effective role assignments of a, the ones
+// every authorisation decision uses: its own and, for a user, those of every
+// group the user is a member of (static or dynamic). Assignments created
+// through the API are left out until they have propagated
+// (SetPropagationDelay).
 func (s *Server) actorAssignments(a *actor) []*roleAssignment {
-	return s.st.assignmentsOf(a.kind, a.id)
+	var out []*roleAssignment
+	add := func(ras []*roleAssignment) {
+		for _, ra := range ras {
+			if s.propagated(ra) {
+				out = append(out, ra)
+			}
+		}
+	}
+	add(s.st.assignmentsOf(a.kind, a.id))
+	if a.kind == subjectUser {
+		if u := s.st.user(a.envID, a.id); u != nil {
+			for _, g := range s.st.groupsOf(u) {
+				add(s.st.assignmentsOf(subjectGroup, g.id))
+			}
+		}
+	}
+	return out
+}
+
+// propagated reports whether ra is effective yet. PingOne's role assignments
+// take an unpublished time to become effective; until then the calls they
+// would allow get 403 "The actor attempting to perform the request is not
+// authorized." (the message the Terraform provider retries on).
+func (s *Server) propagated(ra *roleAssignment) bool {
+	return !ra.viaAPI || !s.now().Before(ra.createdAt.Add(s.propagation))
 }
 
 // can reports whether some assignment of a holds perm at a scope covering t.

@@ -9,8 +9,12 @@
 //
 // The simulator tries hard not to be kinder than PingOne: every Management API
 // call needs a valid RS256 bearer token, every endpoint checks a permission
-// against the actor's role assignments and their scopes, PUT replaces the whole
-// resource, and validation errors come back as PingOne's P1Error bodies.
+// against the actor's effective role assignments (a user's own plus those of
+// its groups, once propagated; see SetPropagationDelay) and their scopes, PUT
+// replaces the whole resource, validation errors come back as PingOne's
+// P1Error bodies, and sign-in applies the application's access policies
+// (admin roles, group membership). Faults can refuse a request, fail it after
+// it was committed, or lose its response (Fault).
 // Behaviour that is not confirmed by PingOne's OpenAPI spec or by the project's
 // notes (docs/pingone-api.md) is marked "[unconfirmed]" in comments, together
 // with what was assumed.

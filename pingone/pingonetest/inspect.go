@@ -1,6 +1,7 @@
 package pingonetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -82,6 +83,33 @@ func (s *Server) ApplicationRoleAssignments(envID, appID string) []RoleAssignmen
 		return nil
 	}
 	return s.copyAssignments(subjectApp, appID)
+}
+
+// GroupRoleAssignments returns copies of a group's role assignments.
+func (s *Server) GroupRoleAssignments(envID, groupID string) []RoleAssignment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.group(envID, groupID) == nil {
+		return nil
+	}
+	return s.copyAssignments(subjectGroup, groupID)
+}
+
+// UserGroupIDs returns the IDs of the groups a user is a member of (static
+// groups it was added to and dynamic groups whose filter matches it), in
+// group creation order: what include=memberOfGroupIDs returns.
+func (s *Server) UserGroupIDs(envID, userID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.st.user(envID, userID)
+	if u == nil {
+		return nil
+	}
+	var out []string
+	for _, g := range s.st.groupsOf(u) {
+		out = append(out, g.id)
+	}
+	return out
 }
 
 // Grants returns copies of an application's grants.
@@ -193,5 +221,140 @@ func (s *Server) assign(envID, kind, id, roleName, scopeType, scopeID string) er
 	}
 	s.st.assignments = append(s.st.assignments, &roleAssignment{id: s.newID(), envID: envID, subjectKind: kind,
 		subjectID: id, roleID: r.ID, scopeType: scopeType, scopeID: scopeID})
+	return nil
+}
+
+// AddGroup adds a static group named name to envID and returns its ID. It
+// panics if the environment does not exist, as befits a test fixture.
+func (s *Server) AddGroup(envID, name string) string {
+	id, err := s.addGroup(envID, name, "")
+	if err != nil {
+		panic("pingonetest.AddGroup: " + err.Error())
+	}
+	return id
+}
+
+// AddDynamicGroup adds a dynamic group to envID: its members are the users
+// userFilter matches (a user filter as GET …/users accepts, e.g.
+// `population.id eq "…"`), and no role can be assigned to it. It returns the
+// group's ID, or an error for an unknown environment or an unsupported
+// filter.
+func (s *Server) AddDynamicGroup(envID, name, userFilter string) (string, error) {
+	if userFilter == "" {
+		return "", fmt.Errorf("pingonetest: a dynamic group needs a userFilter")
+	}
+	id, err := s.addGroup(envID, name, userFilter)
+	if err != nil {
+		return "", fmt.Errorf("pingonetest: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Server) addGroup(envID, name, userFilter string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.env(envID) == nil {
+		return "", fmt.Errorf("no environment %q", envID)
+	}
+	var f *filterExpr
+	if userFilter != "" {
+		var err error
+		if f, err = parseFilter(userFilter, userFilterAttrs); err != nil {
+			return "", fmt.Errorf("userFilter %q: %w", userFilter, err)
+		}
+	}
+	now := s.now()
+	g := &group{id: s.newID(), envID: envID, name: name, userFilter: userFilter, filter: f, createdAt: now, updatedAt: now}
+	s.st.groups = append(s.st.groups, g)
+	return g.id, nil
+}
+
+// AddGroupMember makes a user a direct member of a static group of the same
+// environment. Adding a member twice is a no-op; a dynamic group takes no
+// direct members.
+func (s *Server) AddGroupMember(envID, groupID, userID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, u, err := s.groupAndUser(envID, groupID, userID)
+	if err != nil {
+		return err
+	}
+	if g.filter != nil {
+		return fmt.Errorf("pingonetest: group %q is dynamic (userFilter %q)", groupID, g.userFilter)
+	}
+	if !s.st.isMember(g, u) {
+		s.st.memberships = append(s.st.memberships, &membership{groupID: g.id, userID: u.id})
+	}
+	return nil
+}
+
+// RemoveGroupMember ends a user's direct membership of a static group.
+func (s *Server) RemoveGroupMember(envID, groupID, userID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, _, err := s.groupAndUser(envID, groupID, userID); err != nil {
+		return err
+	}
+	s.st.memberships = deleteWhere(s.st.memberships, func(m *membership) bool { return m.groupID == groupID && m.userID == userID })
+	return nil
+}
+
+func (s *Server) groupAndUser(envID, groupID, userID string) (*group, *user, error) {
+	g := s.st.group(envID, groupID)
+	if g == nil {
+		return nil, nil, fmt.Errorf("pingonetest: no group %q in environment %q", groupID, envID)
+	}
+	u := s.st.user(envID, userID)
+	if u == nil {
+		return nil, nil, fmt.Errorf("pingonetest: no user %q in environment %q", userID, envID)
+	}
+	return g, u, nil
+}
+
+// AssignGroupRole gives a static group the built-in role roleName at the
+// scope, with the same checks as AssignUserRole. Its members hold the role
+// from then on.
+func (s *Server) AssignGroupRole(envID, groupID, roleName, scopeType, scopeID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.st.group(envID, groupID)
+	if g == nil {
+		return fmt.Errorf("pingonetest: no group %q in environment %q", groupID, envID)
+	}
+	if g.filter != nil {
+		return fmt.Errorf("pingonetest: roles cannot be assigned to dynamic group %q", groupID)
+	}
+	return s.assign(envID, subjectGroup, groupID, roleName, scopeType, scopeID)
+}
+
+// SetAccessControl replaces an application's accessControl (the API's JSON
+// shape, e.g. {"group": {"type": "ANY_GROUP", "groups": [{"id": "…"}]}}),
+// validated as a PUT would; nil removes it.
+func (s *Server) SetAccessControl(envID, appID string, accessControl map[string]any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.st.app(envID, appID)
+	if a == nil {
+		return fmt.Errorf("pingonetest: no application %q in environment %q", appID, envID)
+	}
+	if accessControl == nil {
+		delete(a.fields, "accessControl")
+		return nil
+	}
+	// Round-trip through JSON so that the value has the shapes a decoded
+	// request body has ([]any, map[string]any).
+	raw, err := json.Marshal(accessControl)
+	if err != nil {
+		return fmt.Errorf("pingonetest: accessControl: %w", err)
+	}
+	var ac map[string]any
+	if err := json.Unmarshal(raw, &ac); err != nil {
+		return fmt.Errorf("pingonetest: accessControl: %w", err)
+	}
+	if errs := checkAccessControl(map[string]any{"accessControl": ac}, s.st, envID); len(errs) > 0 {
+		return fmt.Errorf("pingonetest: invalid accessControl: %+v", errs)
+	}
+	a.fields["accessControl"] = ac
+	a.updatedAt = s.now()
 	return nil
 }

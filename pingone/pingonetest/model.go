@@ -31,7 +31,19 @@ type population struct {
 
 type group struct {
 	id, envID, name, description string
-	createdAt, updatedAt         time.Time
+	// userFilter makes a dynamic group: its members are the users of the
+	// environment the filter matches (filter is userFilter parsed). "" = a
+	// static group, whose members are its memberships.
+	userFilter           string
+	filter               *filterExpr
+	createdAt, updatedAt time.Time
+}
+
+// membership is a user's direct membership of a static group. Nested groups
+// (a group as a member of another) are [unconfirmed] in their effect on
+// roles and sign-in policies and are not modelled.
+type membership struct {
+	groupID, userID string
 }
 
 type user struct {
@@ -93,8 +105,9 @@ type grant struct {
 }
 
 const (
-	subjectUser = "user"
-	subjectApp  = "application"
+	subjectUser  = "user"
+	subjectApp   = "application"
+	subjectGroup = "group"
 )
 
 type roleAssignment struct {
@@ -102,6 +115,12 @@ type roleAssignment struct {
 	subjectKind, subjectID string
 	roleID                 string
 	scopeType, scopeID     string
+	// viaAPI marks an assignment created through the Management API: it
+	// becomes effective only once the propagation delay has passed since
+	// createdAt (see Server.SetPropagationDelay). Seeded assignments and
+	// those of the inspection helpers are effective at once.
+	viaAPI    bool
+	createdAt time.Time
 }
 
 // state is the tenant. Slices keep creation order, which is list order.
@@ -116,6 +135,7 @@ type state struct {
 	apps        []*application
 	grants      []*grant
 	assignments []*roleAssignment
+	memberships []*membership
 	roles       []*role
 }
 
@@ -302,12 +322,16 @@ func renderPopulation(base string, p *population) map[string]any {
 
 func renderGroup(base string, g *group) map[string]any {
 	envURL := base + "/v1/environments/" + g.envID
-	return map[string]any{
+	m := map[string]any{
 		"_links":      map[string]any{"self": href(envURL + "/groups/" + g.id), "environment": href(envURL)},
 		"id":          g.id,
 		"name":        g.name,
 		"description": g.description,
 	}
+	if g.userFilter != "" {
+		m["userFilter"] = g.userFilter
+	}
+	return m
 }
 
 func renderUser(base string, u *user) map[string]any {

@@ -114,6 +114,9 @@ func builtinRoles() []*role {
 		// update application admi…".
 		crud("permissions", "applicationRoleAssignments", "read", "update"),
 		crud("permissions", "userRoleAssignments", "read", "update"),
+		// Given to the roles that hold the user-role-assignment
+		// permissions [unconfirmed].
+		crud("permissions", "groupRoleAssignments", "create", "read", "delete"),
 		crud("authn", "signOnPolicy"),
 		crud("identityProviders", "identityProvider"),
 		crud("certmgt", "certificate"),
@@ -133,6 +136,8 @@ func builtinRoles() []*role {
 		crud("dir", "population"),
 		// Inferred from its can-assign rights [unconfirmed].
 		crud("permissions", "userRoleAssignments", "read", "update"),
+		// As for Environment Admin [unconfirmed].
+		crud("permissions", "groupRoleAssignments", "create", "read", "delete"),
 	)
 	cadPerms := perms(
 		essential,

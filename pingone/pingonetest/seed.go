@@ -19,20 +19,33 @@ type Seed struct {
 	// ContractorsPopulationID is a second population in Production holding
 	// only Contractor, outside Helpdesk's reach.
 	ContractorsPopulationID string
-	// AdminsGroupID is the "Connector Admins" group in Production.
+	// AdminsGroupID is the "Connector Admins" group in Production. Its only
+	// member is GroupAdmin; it holds Identity Data Admin and Client
+	// Application Developer at ENVIRONMENT scope of Production.
 	AdminsGroupID string
 	// Admin (admin@example.com) is the organization's creator: Organization
 	// Admin and Environment Admin at ORGANIZATION scope, Identity Data Admin at
 	// each environment, and Client Application Developer at Production (the
 	// automatic assignments of an environment creator, pingone-api.md §6).
 	Admin SeedUser
-	// JDoe (jdoe@example.com) holds no admin role: the classic trap.
+	// JDoe (jdoe@example.com) holds no admin role and is in no group: the
+	// classic trap.
 	JDoe SeedUser
 	// Helpdesk holds Identity Data Admin at POPULATION scope (Production's
 	// default population) only.
 	Helpdesk SeedUser
 	// Contractor is a plain user in the Contractors population.
 	Contractor SeedUser
+	// GroupAdmin (groupadmin, Gail Group) holds no role of its own: its
+	// powers come from membership of the Connector Admins group
+	// (AdminsGroupID). Through it, it passes the admin-only sign-in gate and
+	// reads users, groups, populations and applications of Production.
+	GroupAdmin SeedUser
+	// Auditor (auditor, Audrey Auditor) holds Identity Data Read Only and
+	// Configuration Read Only at ENVIRONMENT scope of Production: it can
+	// read users, groups, populations and applications, but read-only roles
+	// do not pass the admin-only sign-in gate.
+	Auditor SeedUser
 	// AdminWorker is the enabled "Admin Worker" WORKER app in Production
 	// (CLIENT_CREDENTIALS, CLIENT_SECRET_BASIC) holding Environment Admin at
 	// ORGANIZATION scope and Identity Data Admin at each environment.
@@ -149,6 +162,9 @@ func (s *Server) seedTenant() {
 	s.seed.JDoe = addUser("f0229ad2-925f-4df0-9514-0e4c8560265c", "jdoe", "John", "Doe", prod.pop, "Jd0e-Example-Passw0rd")
 	s.seed.Helpdesk = addUser("c31b48b7-44d7-4c50-907c-3f778c1c2a65", "helpdesk", "Hal", "Desk", prod.pop, "H3lpdesk-Example-Passw0rd")
 	s.seed.Contractor = addUser("d4fd6eb4-2b13-4df5-b99e-8d420cb7c6cc", "contractor", "Cora", "Tractor", s.seed.ContractorsPopulationID, "C0ntractor-Example-Passw0rd")
+	s.seed.GroupAdmin = addUser("6e2a8c4f-1b3d-4f5a-8e7c-9d0b2a4c6e8f", "groupadmin", "Gail", "Group", prod.pop, "Gr0upadmin-Example-Passw0rd")
+	s.seed.Auditor = addUser("7f3b9d5a-2c4e-4a6b-9f8d-0e1c3b5d7f9a", "auditor", "Audrey", "Auditor", prod.pop, "Aud1tor-Example-Passw0rd")
+	st.memberships = append(st.memberships, &membership{groupID: s.seed.AdminsGroupID, userID: s.seed.GroupAdmin.ID})
 
 	assign := func(id, kind, subject, roleName, scopeType, scopeID string) {
 		st.assignments = append(st.assignments, &roleAssignment{id: id, envID: prod.env, subjectKind: kind,
@@ -161,6 +177,10 @@ func (s *Server) seedTenant() {
 	assign("4d9643d4-8c37-42d2-8856-cb557a28b559", subjectUser, admin, RoleIdentityDataAdmin, ScopeEnvironment, sand.env)
 	assign("a0c1e3f5-1b2d-4e6f-8a9b-0c1d2e3f4a5b", subjectUser, admin, RoleClientApplicationDeveloper, ScopeEnvironment, prod.env)
 	assign("b1d2f4a6-2c3e-4f7a-9b0c-1d2e3f4a5b6c", subjectUser, s.seed.Helpdesk.ID, RoleIdentityDataAdmin, ScopePopulation, prod.pop)
+	assign("1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", subjectGroup, s.seed.AdminsGroupID, RoleIdentityDataAdmin, ScopeEnvironment, prod.env)
+	assign("2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", subjectGroup, s.seed.AdminsGroupID, RoleClientApplicationDeveloper, ScopeEnvironment, prod.env)
+	assign("3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f", subjectUser, s.seed.Auditor.ID, RoleIdentityDataReadOnly, ScopeEnvironment, prod.env)
+	assign("4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f8a", subjectUser, s.seed.Auditor.ID, RoleConfigurationReadOnly, ScopeEnvironment, prod.env)
 
 	worker := &application{id: "c2e3a5b7-3d4f-4a8b-8c1d-2e3f4a5b6c7d", envID: prod.env, createdAt: seededAt, updatedAt: seededAt,
 		secret: "Wk3r.AdminWorker-Example-Secret~0123456789abcdefghijklmnopqrstuvwxyz_ABCDEF"}

@@ -20,12 +20,15 @@ type Server struct {
 	kid      string
 	pageSize int
 	latency  time.Duration
-	faults   []*Fault
-	requests []RequestRecord
-	seed     Seed
-	st       *state
-	routes   []route
-	as       *authServerState // sign-in flows of the authorization server (authserver.go)
+	// propagation is how long a role assignment created through the API
+	// takes to become effective (SetPropagationDelay).
+	propagation time.Duration
+	faults      []*Fault
+	requests    []RequestRecord
+	seed        Seed
+	st          *state
+	routes      []route
+	as          *authServerState // sign-in flows of the authorization server (authserver.go)
 }
 
 // Option configures a Server in New.
@@ -82,15 +85,48 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
+// SetPropagationDelay makes role assignments created through the API (on
+// users, applications and groups, including the roles a new WORKER inherits
+// from its creator) take d of the Server's clock (see WithClock) to become
+// effective. Until then they are listed and read like any other, but the
+// calls and sign-ins only they would allow are refused (403 ACCESS_FAILED /
+// INSUFFICIENT_PERMISSIONS "The actor attempting to perform the request is
+// not authorized.", or access_denied at sign-in). PingOne publishes no
+// propagation time; the default is 0. Seeded assignments and those made by
+// the inspection helpers (AssignUserRole and friends) are effective at once.
+// Tokens are not affected: they carry no roles.
+func (s *Server) SetPropagationDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.propagation = d
+}
+
 // Fault describes a failure the Server injects into matching requests.
+//
+// There are three kinds:
+//   - a refusal (Status set, AfterCommit false): the request is NOT handled,
+//     nothing is written, and the client gets Status with a P1Error body.
+//     This is what a 429 REQUEST_LIMITED is in PingOne.
+//   - a failure after commit (Status and AfterCommit set): the request IS
+//     handled (a POST creates its object, a DELETE deletes), then the
+//     response is replaced by Status with a P1Error body: a gateway answering
+//     500/502/503/504 after PingOne committed the write. A client cannot tell
+//     it from a refusal by the response.
+//   - a lost response (LoseResponse): the request is handled, then the
+//     connection is closed without a response.
 type Fault struct {
 	// Method matches the request method; empty matches any.
 	Method string
 	// PathContains matches when the request path contains it; empty matches any.
 	PathContains string
-	// Status is the refusal to send instead of handling the request: 429
-	// (REQUEST_LIMITED) or 503. Ignored when LoseResponse is set.
+	// Status is the error status the client gets: 429 (REQUEST_LIMITED), 500
+	// (UNEXPECTED_ERROR), 502, 503 or 504 (SERVICE_UNAVAILABLE); 0 means
+	// 503. Ignored when LoseResponse is set.
 	Status int
+	// AfterCommit handles the request before answering Status (see the type
+	// comment). PingOne's 429 is a refusal before processing, so InjectFault
+	// panics on AfterCommit with Status 429.
+	AfterCommit bool
 	// RetryAfter is the Retry-After header value sent with Status (seconds or
 	// an HTTP-date); empty sends none.
 	RetryAfter string
@@ -105,6 +141,9 @@ type Fault struct {
 // InjectFault queues f. Faults are tried in the order they were injected; the
 // first matching one fires and counts down, and is dropped when exhausted.
 func (s *Server) InjectFault(f Fault) {
+	if f.AfterCommit && f.Status == http.StatusTooManyRequests && !f.LoseResponse {
+		panic("pingonetest: a 429 fault cannot fire after commit: PingOne's 429 is a refusal before processing")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f.Times < 1 {
@@ -118,7 +157,16 @@ type RequestRecord struct {
 	Method string
 	Path   string
 	Query  string
+	// Status is the status the client got (or would have got, when Lost).
 	Status int
+	// Committed is true when the request was handled, so any write it asked
+	// for happened: every request except those refused by a Status fault
+	// without AfterCommit.
+	Committed bool
+	// HandledStatus is the status the handler answered when Committed (it
+	// differs from Status when an AfterCommit fault replaced the response);
+	// 0 otherwise.
+	HandledStatus int
 	// Lost is true when a LoseResponse fault swallowed the response.
 	Lost bool
 }
@@ -159,13 +207,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	f := s.matchFault(r)
 	rec := &recorder{header: http.Header{}}
-	if f != nil && !f.LoseResponse {
-		s.writeFault(rec, r, f)
-	} else {
+	committed := f == nil || f.LoseResponse || f.AfterCommit
+	handled := 0
+	if committed {
 		s.route(rec, r)
+		handled = rec.status()
+	}
+	if f != nil && !f.LoseResponse {
+		rec = &recorder{header: http.Header{}} // drop what the handler answered
+		s.writeFault(rec, r, f)
 	}
 	s.requests = append(s.requests, RequestRecord{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status(), Lost: f != nil && f.LoseResponse,
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status(),
+		Committed: committed, HandledStatus: handled, Lost: f != nil && f.LoseResponse,
 	})
 	if f != nil && f.LoseResponse {
 		// The write happened; now drop the connection without a response.
@@ -207,6 +261,9 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 		c.fail(http.StatusTooManyRequests, "REQUEST_LIMITED",
 			"The request could not be completed. You have exceeded your request limit.",
 			detail{Code: "LIMIT_EXCEEDED", Message: "The request could not be completed. Too many requests were made."})
+	case http.StatusInternalServerError:
+		// [unconfirmed] the message; the code is PingOne's for a 500.
+		c.fail(http.StatusInternalServerError, "UNEXPECTED_ERROR", "The request could not be completed. An unexpected error occurred.")
 	default:
 		// [unconfirmed] PingOne's 502/503 bodies are "generic" (GOCLI GeneralError);
 		// we send a P1Error with code SERVICE_UNAVAILABLE.

@@ -37,8 +37,17 @@ func TestResponsesMatchPingOnesOpenAPISpec(t *testing.T) {
 	get(ep+"/users/"+f.seed.JDoe.ID, 200)
 	get(ep+"/populations", 200)
 	get(ep+"/populations/"+env.DefaultPopulationID, 200)
+	get(ep+"/users/"+f.seed.GroupAdmin.ID+"?include=memberOfGroupIDs", 200)
+	get(ep+"/users/"+f.seed.GroupAdmin.ID+"?include=memberOfGroupNames", 200)
+	get(ep+"/users/"+f.seed.GroupAdmin.ID+"/memberOfGroups", 200)
+	get(ep+"/users/"+f.seed.GroupAdmin.ID+"/memberOfGroups?expand=group", 200)
+	dynamic, err := f.sim.AddDynamicGroup(prod, "Contractors", `population.id eq "`+f.seed.ContractorsPopulationID+`"`)
+	if err != nil {
+		t.Fatal(err)
+	}
 	get(ep+"/groups", 200)
 	get(ep+"/groups/"+f.seed.AdminsGroupID, 200)
+	get(ep+"/groups/"+dynamic, 200)
 	get(ep+"/resources", 200)
 	get(ep+"/resources/"+env.OpenIDResourceID, 200)
 	get(ep+"/resources/"+env.OpenIDResourceID+"/scopes", 200)
@@ -75,6 +84,16 @@ func TestResponsesMatchPingOnesOpenAPISpec(t *testing.T) {
 	r = f.do(adm, "POST", ep+"/applications/"+f.seed.AdminWorker.ID+"/roleAssignments", raBody(role[RoleIdentityDataReadOnly], ScopePopulation, env.DefaultPopulationID))
 	f.expect(r, 201)
 	get(ep+"/applications/"+f.seed.AdminWorker.ID+"/roleAssignments", 200)
+	gra := ep + "/groups/" + f.seed.AdminsGroupID + "/roleAssignments"
+	get(gra, 200)
+	r = f.do(adm, "POST", gra, raBody(role[RoleIdentityDataReadOnly], ScopeEnvironment, prod))
+	f.expect(r, 201)
+	get(gra+"/"+r.body["id"].(string), 200)
+	f.expect(f.do(adm, "DELETE", gra+"/"+r.body["id"].(string), nil), 204)
+	f.expect(f.do(adm, "POST", ep+"/groups/"+dynamic+"/roleAssignments", raBody(role[RoleIdentityDataReadOnly], ScopeEnvironment, prod)), 400)
+	f.expect(f.do(adm, "POST", gra, raBody(role[RoleIdentityDataAdmin], ScopeEnvironment, prod)), 400)
+	f.expect(f.do(f.userToken(f.seed.Contractor.ID), "GET", gra, nil), 403)
+	get(gra+"/00000000-0000-4000-8000-000000000000", 404)
 
 	// Errors are P1Errors too.
 	// (a spec-valid body that PingOne's rules refuse: duration above rolling)
@@ -88,5 +107,8 @@ func TestResponsesMatchPingOnesOpenAPISpec(t *testing.T) {
 	f.expect(f.do("", "GET", "/v1/environments", nil), 401)
 	f.sim.InjectFault(Fault{Status: 429, RetryAfter: "1"})
 	get("/v1/environments", 429)
+	f.expect(f.do(f.userToken(f.seed.Contractor.ID), "GET", ep+"/users/"+f.seed.GroupAdmin.ID+"/memberOfGroups", nil), 403)
+	f.sim.InjectFault(Fault{Method: "POST", Status: 500, AfterCommit: true})
+	f.expect(f.do(adm, "POST", gra, raBody(role[RoleHelpDeskAdmin], ScopeEnvironment, prod)), 500)
 	f.expect(f.do(adm, "DELETE", app, nil), 204)
 }
