@@ -274,6 +274,7 @@ func TestAnInterruptedRunConvergesOnTheNextRun(t *testing.T) {
 func TestRateLimitsAndUnavailabilityAreRetriedHonouringRetryAfter(t *testing.T) {
 	tn := newTenant(t)
 	tn.sim.InjectFault(pingonetest.Fault{Method: "GET", PathContains: "/applications", Status: 429, RetryAfter: "2", Times: 2})
+	// A 503 to a POST may come after the write: it is looked up, and re-sent only when absent.
 	tn.sim.InjectFault(pingonetest.Fault{Method: "POST", PathContains: "/applications", Status: 503, RetryAfter: "1"})
 	s, err := tn.apply(tn.admin(), flows.Plan{Preset: "sync-worker"})
 	if err != nil {
@@ -282,8 +283,8 @@ func TestRateLimitsAndUnavailabilityAreRetriedHonouringRetryAfter(t *testing.T) 
 	if n := len(tn.appsNamed(tn.seed.Production.ID, s.App.Name)); n != 1 {
 		t.Errorf("%d apps", n)
 	}
-	if tn.sleep.total < 5e9 {
-		t.Errorf("slept %v in total, want at least the 5 s Retry-After asked for", tn.sleep.total)
+	if tn.sleep.total < 4e9 {
+		t.Errorf("slept %v in total, want at least the 4 s the 429s' Retry-After asked for", tn.sleep.total)
 	}
 }
 

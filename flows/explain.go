@@ -41,7 +41,10 @@ func Explain(err error) Explanation {
 		return ex
 	}
 	if errors.Is(err, pingone.ErrOutcomeUnknown) {
-		ex.Fix = "The connection dropped before PingOne answered, so the change may or may not have been made. Run again: every step looks before it writes, so nothing is created twice."
+		ex.Fix = "PingOne did not confirm the write (the connection dropped, or a gateway answered 5xx), so the change may or may not have been made, and looking did not settle it. Run again: every step looks before it writes, so nothing is created twice."
+		if e := pingone.AsError(err); e != nil {
+			ex.ErrorID = e.ID
+		}
 		return ex
 	}
 	if errors.Is(err, ErrAmbiguousName) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // inspectBase is the host used in _links of inspection copies.
@@ -357,4 +358,17 @@ func (s *Server) SetAccessControl(envID, appID string, accessControl map[string]
 	a.fields["accessControl"] = ac
 	a.updatedAt = s.now()
 	return nil
+}
+
+// UserPassword returns the password of the user username (or email) of envID, as a person signing
+// in would type it: the demo and the tests sign users in through new apps with it.
+func (s *Server) UserPassword(envID, username string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range s.st.users {
+		if u.envID == envID && (strings.EqualFold(u.username, username) || strings.EqualFold(u.email, username)) {
+			return u.password, true
+		}
+	}
+	return "", false
 }
