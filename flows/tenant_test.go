@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/internal/simsignin"
 	"github.com/pingone-setup/pingone-setup/internal/spec"
 	"github.com/pingone-setup/pingone-setup/pingone"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
@@ -27,7 +28,8 @@ type tenant struct {
 	spec  *spec.Spec
 	sleep struct {
 		sync.Mutex
-		total time.Duration
+		total time.Duration // the client's retry waits
+		flows time.Duration // the flows' own waits
 	}
 }
 
@@ -58,6 +60,14 @@ func (tn *tenant) client(token string) *pingone.Client {
 	return c
 }
 
+// fakeSleep counts the waits of the flows (role propagation, re-sends) without waiting.
+func (tn *tenant) fakeSleep(ctx context.Context, d time.Duration) error {
+	tn.sleep.Lock()
+	tn.sleep.flows += d
+	tn.sleep.Unlock()
+	return ctx.Err()
+}
+
 // admin is the seeded admin signed in as a user of Production.
 func (tn *tenant) admin() flows.Env {
 	sd := tn.seed
@@ -66,6 +76,8 @@ func (tn *tenant) admin() flows.Env {
 		API:      tn.client(tok),
 		Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID},
 		Region:   "NA",
+		SignInAs: simsignin.Hook(tn.sim, tn.srv.URL, tn.srv.URL+"/v1", &http.Client{Transport: tn.spec.Transport(tn.t, nil)}),
+		Sleep:    tn.fakeSleep,
 		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
 			base := &http.Client{Transport: tn.spec.Transport(tn.t, nil)}
 			ctx = context.WithValue(ctx, oauth2.HTTPClient, base)
