@@ -51,13 +51,16 @@ func (tn *tenant) client(token string) *pingone.Client {
 	base := &http.Client{Transport: tn.spec.Transport(tn.t, nil)}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, base)
 	c := pingone.NewClient(ctx, tn.srv.URL+"/v1", pingone.StaticToken(token))
-	c.Retry.Sleep = func(ctx context.Context, d time.Duration) error {
-		tn.sleep.Lock()
-		tn.sleep.total += d
-		tn.sleep.Unlock()
-		return ctx.Err()
-	}
+	c.Retry.Sleep = tn.clientSleep
 	return c
+}
+
+// clientSleep counts the client's retry waits without waiting.
+func (tn *tenant) clientSleep(ctx context.Context, d time.Duration) error {
+	tn.sleep.Lock()
+	tn.sleep.total += d
+	tn.sleep.Unlock()
+	return ctx.Err()
 }
 
 // fakeSleep counts the waits of the flows (role propagation, re-sends) without waiting.
@@ -76,7 +79,14 @@ func (tn *tenant) admin() flows.Env {
 		API:      tn.client(tok),
 		Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID},
 		Region:   "NA",
-		SignInAs: simsignin.Hook(tn.sim, tn.srv.URL, tn.srv.URL+"/v1", &http.Client{Transport: tn.spec.Transport(tn.t, nil)}),
+		SignInAs: func(ctx context.Context, req flows.SignInRequest) (flows.API, error) {
+			hook := simsignin.Hook(tn.sim, tn.srv.URL, tn.srv.URL+"/v1", &http.Client{Transport: tn.spec.Transport(tn.t, nil)})
+			api, err := hook(ctx, req)
+			if c, ok := api.(*pingone.Client); ok {
+				c.Retry.Sleep = tn.clientSleep
+			}
+			return api, err
+		},
 		Sleep:    tn.fakeSleep,
 		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
 			base := &http.Client{Transport: tn.spec.Transport(tn.t, nil)}
@@ -85,7 +95,9 @@ func (tn *tenant) admin() flows.Env {
 			if _, err := ts.Token(); err != nil {
 				return nil, err
 			}
-			return pingone.NewClient(ctx, tn.srv.URL+"/v1", ts), nil
+			api := pingone.NewClient(ctx, tn.srv.URL+"/v1", ts)
+			api.Retry.Sleep = tn.clientSleep
+			return api, nil
 		},
 	}
 }

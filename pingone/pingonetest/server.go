@@ -24,6 +24,7 @@ type Server struct {
 	// takes to become effective (SetPropagationDelay).
 	propagation time.Duration
 	faults      []*Fault
+	chaos       Chaos
 	requests    []RequestRecord
 	seed        Seed
 	st          *state
@@ -234,7 +235,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec.flushTo(w)
 }
 
+// Chaos makes a share of Management API requests (/v1/…) fail at random, the way a busy PingOne
+// and its gateways do. Rates are between 0 and 1; the zero value is no chaos.
+type Chaos struct {
+	// RefuseRate: refused before any write, half with 429 REQUEST_LIMITED (Retry-After 1), half
+	// with 503.
+	RefuseRate float64
+	// LostRate: handled (the write happens), then the answer is lost: half as a dropped
+	// connection, half as a gateway 503 after the commit.
+	LostRate float64
+}
+
+// SetChaos switches random faults on (the zero Chaos switches them off). Injected faults fire
+// first. The draws come from the Server's random generator (WithRandomSeed).
+func (s *Server) SetChaos(c Chaos) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.chaos = c
+}
+
 func (s *Server) matchFault(r *http.Request) *Fault {
+	if f := s.matchInjected(r); f != nil {
+		return f
+	}
+	if !strings.HasPrefix(r.URL.Path, "/v1/") || (s.chaos.RefuseRate <= 0 && s.chaos.LostRate <= 0) {
+		return nil
+	}
+	switch x := s.rng.Float64(); {
+	case x < s.chaos.RefuseRate/2:
+		return &Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"}
+	case x < s.chaos.RefuseRate:
+		return &Fault{Status: http.StatusServiceUnavailable}
+	case x < s.chaos.RefuseRate+s.chaos.LostRate/2:
+		return &Fault{LoseResponse: true}
+	case x < s.chaos.RefuseRate+s.chaos.LostRate:
+		return &Fault{Status: http.StatusServiceUnavailable, AfterCommit: true}
+	}
+	return nil
+}
+
+func (s *Server) matchInjected(r *http.Request) *Fault {
 	for i, f := range s.faults {
 		if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
 			continue
