@@ -87,7 +87,7 @@ func (tn *tenant) admin() flows.Env {
 			}
 			return api, err
 		},
-		Sleep:    tn.fakeSleep,
+		Sleep: tn.fakeSleep,
 		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
 			base := &http.Client{Transport: tn.spec.Transport(tn.t, nil)}
 			ctx = context.WithValue(ctx, oauth2.HTTPClient, base)
