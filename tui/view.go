@@ -423,10 +423,14 @@ func (m Model) checksView(w int) string {
 	var b strings.Builder
 	mark := map[flows.Coverage]string{flows.Covered: s.OK.Render("✓ "), flows.Missing: s.Error.Render("✗ "),
 		flows.PopulationOnly: s.Warn.Render("⚠ "), flows.CannotTell: s.Warn.Render("? "), flows.Pending: s.Warn.Render("… ")}
-	line := func(text string) { b.WriteString("  " + hang(text, w-2) + "\n") }
+	line := func(text string) { b.WriteString(indent(hang(text, w-2), 2) + "\n") }
 	v := m.state.Verified
-	if v != nil && v.Outcome == flows.OutcomeUnverified {
+	switch {
+	case v == nil:
+	case v.Outcome == flows.OutcomeUnverified:
 		line(s.Warn.Render("⚠ ") + v.Message)
+	case strings.HasPrefix(v.Call, "sign-in as "):
+		line(s.OK.Render("✓ ") + "Signed in as " + strings.TrimPrefix(v.Call, "sign-in as ") + s.Faint.Render(": PingOne let the user in"))
 	}
 	if r := m.state.Report; r != nil {
 		for _, g := range r.Gates {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/internal/simsignin"
 	"github.com/pingone-setup/pingone-setup/pingone"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
 )
@@ -53,6 +54,16 @@ func startDemo(ctx context.Context, c *common) (*session, error) {
 		identity: flows.Identity{UserID: seed.Admin.ID, Username: seed.Admin.Username, EnvironmentID: seed.Production.ID},
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, pingone.StaticToken(token))
+	// The demo's users type their own passwords: verification signs them in through the new app
+	// for real, and the simulator's gates may refuse them.
+	hook := simsignin.Hook(sim, base, ep.APIURL, nil)
+	s.signInAs = func(ctx context.Context, req flows.SignInRequest) (flows.API, error) {
+		api, err := hook(ctx, req)
+		if c, ok := api.(*pingone.Client); ok {
+			s.instrument(c)
+		}
+		return api, err
+	}
 	if err := s.openTranscript(c.transcript); err != nil {
 		stop()
 		return nil, err

@@ -54,7 +54,7 @@ func TestDeviceSignInReachesApplyAndTheTokenIsCachedForTheNextRun(t *testing.T) 
 		"name": "Device Sign-In", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
 		"grantTypes": []string{"DEVICE_CODE"}, "tokenEndpointAuthMethod": "NONE", "devicePollingInterval": 1,
 	})
-	plan := e.file("p.yaml", "preset: sync-worker\napplication:\n  roleAssignments:\n    - {role: Identity Data Read Only, scope: environment}\n")
+	plan := e.file("p.yaml", syncPlan)
 	args := []string{"apply", "--plan", plan, "--yes", "--output", "json", "--login", "device", "--login-client-id", app,
 		"--environment-id", env, "--api-url", e.srv.URL + "/v1", "--auth-url", e.srv.URL}
 

@@ -64,13 +64,21 @@ func (e *env) writes() int {
 	return n
 }
 
+// stackonePlan leaves jdoe without roles: it applies, and it will not work.
 const stackonePlan = "preset: stackone\nsignInUser: jdoe\n"
+
+// greenPlan assigns the roles the check proposes: it ends green.
+const greenPlan = stackonePlan + "roles: fix\n"
+
+// syncPlan is a sync worker whose roles the check proposes and apply assigns.
+const syncPlan = "preset: sync-worker\nroles: fix\n"
 
 func TestApplyPrintsOneJSONDocumentWithTheAppChangesAndFindings(t *testing.T) {
 	e := newEnv(t)
+	// jdoe holds no role: apply does its work, says what will fail, and exits 1.
 	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes", "--output", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (error findings remain): %s", code, stderr)
 	}
 	var doc struct {
 		Application struct{ ID, Name string }
@@ -99,7 +107,7 @@ func TestApplyPrintsOneJSONDocumentWithTheAppChangesAndFindings(t *testing.T) {
 
 func TestApplyTwiceSaysNoChangeTheSecondTime(t *testing.T) {
 	e := newEnv(t)
-	plan := e.file("p.yaml", stackonePlan)
+	plan := e.file("p.yaml", greenPlan)
 	if code, _, stderr := e.run("apply", "--plan", plan, "--yes"); code != 0 {
 		t.Fatal(stderr)
 	}
@@ -129,12 +137,46 @@ func TestApplyWithoutYesAndWithoutATerminalRefusesToWrite(t *testing.T) {
 
 func TestDryRunPrintsTheDiffAndChangesNothing(t *testing.T) {
 	e := newEnv(t)
-	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--dry-run")
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", greenPlan), "--dry-run")
 	if code != 0 || !strings.Contains(out, "Dry run") || !strings.Contains(out, "redirectUris") {
 		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
 	}
 	if e.writes() != 0 {
 		t.Error("dry run wrote")
+	}
+}
+
+func TestDryRunExitCodesFollowTerraformPlan(t *testing.T) {
+	e := newEnv(t)
+	green, broken := e.file("g.yaml", greenPlan), e.file("b.yaml", stackonePlan)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"changes pending, plain", []string{"--plan", green, "--dry-run"}, 0},
+		{"changes pending, detailed", []string{"--plan", green, "--dry-run", "--detailed-exitcode"}, 2},
+		{"the plan would not work", []string{"--plan", broken, "--dry-run", "--detailed-exitcode"}, 1},
+	} {
+		if code, out, stderr := e.run(append([]string{"apply"}, tc.args...)...); code != tc.want {
+			t.Errorf("%s: exit %d, want %d\n%s\n%s", tc.name, code, tc.want, out, stderr)
+		}
+	}
+	if code, _, stderr := e.run("apply", "--plan", green, "--yes"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, out, _ := e.run("apply", "--plan", green, "--dry-run", "--detailed-exitcode"); code != 0 {
+		t.Errorf("nothing to change: exit %d\n%s", code, out)
+	}
+}
+
+func TestApplyExitsOneWhenTheResultDoesNotWork(t *testing.T) {
+	e := newEnv(t)
+	// Read-only roles read everything, but admin-only access refuses jdoe's sign-in.
+	plan := stackonePlan + "userRoleAssignments:\n  - {user: jdoe, role: Identity Data Read Only, scope: environment}\n  - {user: jdoe, role: Configuration Read Only, scope: environment}\n"
+	code, out, stderr := e.run("apply", "--plan", e.file("p.yaml", plan), "--yes")
+	if code != 1 || !strings.Contains(out, "ADMIN_ONLY_GATE") || !strings.Contains(stderr, "will not work") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
 	}
 }
 
@@ -148,7 +190,7 @@ func TestABadPlanIsAUsageErrorListingEveryProblemWithItsLine(t *testing.T) {
 
 func TestTheEnvFileIsPrivateAndNeverOverwrittenWithoutAsking(t *testing.T) {
 	e := newEnv(t)
-	plan := e.file("p.yaml", "preset: sync-worker\napplication:\n  roleAssignments:\n    - {role: Identity Data Read Only, scope: environment}\n")
+	plan := e.file("p.yaml", syncPlan)
 	envFile := filepath.Join(e.dir, ".env")
 	if code, _, stderr := e.run("apply", "--plan", plan, "--yes", "--env-file", envFile); code != 0 {
 		t.Fatal(stderr)
@@ -178,7 +220,7 @@ func TestTheEnvFileIsPrivateAndNeverOverwrittenWithoutAsking(t *testing.T) {
 func TestTheTranscriptRecordsEveryCallAndNoSecret(t *testing.T) {
 	e := newEnv(t)
 	tr := filepath.Join(e.dir, "t.jsonl")
-	plan := e.file("p.yaml", "preset: sync-worker\napplication:\n  roleAssignments:\n    - {role: Identity Data Read Only, scope: environment}\n")
+	plan := e.file("p.yaml", syncPlan)
 	code, out, stderr := e.run("apply", "--plan", plan, "--yes", "--transcript", tr, "--show-secret", "--output", "json")
 	if code != 0 {
 		t.Fatal(stderr)

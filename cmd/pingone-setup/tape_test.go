@@ -154,6 +154,35 @@ func TestDemoTapeReplaysAgainstTheRealBinaryInTmux(t *testing.T) {
 	if waits := replayTape(t, tm, nil); waits < 5 {
 		t.Fatalf("only %d Wait+Screen lines replayed", waits)
 	}
+	// The demo ends verified by a real sign-in as jdoe, so the wizard exits 0.
+	tm.send("-l", "echo EXIT=$?")
+	tm.send("Enter")
+	tm.waitFor(regexp.MustCompile(`EXIT=0`), 10*time.Second)
+}
+
+// TestTheWizardExitsOneWhenTheAppDoesNotWork skips the role fix: jdoe would be refused at sign-in,
+// the hand-off says so in its title, and the exit code is 1.
+func TestTheWizardExitsOneWhenTheAppDoesNotWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
+	tm.send("-l", "bin/pingone-setup --demo --preset stackone --user jdoe; echo EXIT=$?")
+	tm.send("Enter")
+	for _, want := range []string{"Target environment", "What are you connecting", "Application name", "Description", "Use these settings", "Who will sign in"} {
+		tm.waitFor(regexp.MustCompile(want), 15*time.Second)
+		tm.send("Enter")
+	}
+	tm.waitFor(regexp.MustCompile(`Skip: I will fix roles myself`), 15*time.Second)
+	tm.send("Up") // from the first option, Up wraps to Skip [huh's Select wraps]
+	tm.waitFor(regexp.MustCompile(`> Skip: I will fix roles myself`), 5*time.Second)
+	tm.send("Enter")
+	tm.waitFor(regexp.MustCompile(`✗ Your Worker app is not working yet`), 15*time.Second)
+	if sc := tm.screen(); !strings.Contains(sc, "access_denied") {
+		t.Errorf("the hand-off must say why, in full:\n%s", sc)
+	}
+	tm.send("Enter")
+	tm.waitFor(regexp.MustCompile(`EXIT=1`), 10*time.Second)
 }
 
 // BenchmarkDemoRunPeakMemory replays demo.tape against the real binary and reports the process's
