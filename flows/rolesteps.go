@@ -471,12 +471,13 @@ func roleFixInputs(s *State) []Input {
 		opts = append(opts, Option{Label: label, Value: FixAssign})
 	}
 	if alt := r.AdminOnlyOff; alt != nil {
-		label := "Turn admin-only access off instead"
+		// One line per option: the roles and the trade go in the help.
+		opts = append(opts, Option{Label: "Turn admin-only access off instead", Value: FixAdminOnlyOff})
+		roles := "no role"
 		if len(alt.Names) > 0 {
-			label += " and assign " + strings.Join(alt.Names, " + ")
+			roles = "only " + strings.Join(alt.Names, " + ")
 		}
-		opts = append(opts, Option{Label: label, Value: FixAdminOnlyOff})
-		help += " " + adminOnlyOffText(*r)
+		help += fmt.Sprintf(" Or turn admin-only access off and assign %s: any user of the environment could then sign in to this app.", roles)
 	}
 	opts = append(opts, Option{Label: "Skip: I will fix roles myself", Value: FixSkip})
 	return []Input{{

@@ -146,7 +146,12 @@ func (h *harness) call(c tea.Cmd) tea.Msg {
 }
 
 // isStepCall reports whether a command is a step's Prepare or Run (see Model.dispatch).
-func isStepCall(c tea.Cmd) bool { return strings.Contains(funcName(c), "tui.stepCall.run") }
+// isStepCall matches a step call and the listener for its progress words, which only answers
+// once the call has returned.
+func isStepCall(c tea.Cmd) bool {
+	n := funcName(c)
+	return strings.Contains(n, "tui.stepCall.run") || strings.Contains(n, "waitProgress")
+}
 
 // release runs the step calls held back, delivering their results.
 func (h *harness) release() {
@@ -154,7 +159,11 @@ func (h *harness) release() {
 	held := h.held
 	h.held = nil
 	for _, c := range held {
-		next, more := h.m.Update(h.call(c))
+		msg := h.call(c)
+		if msg == nil {
+			continue
+		}
+		next, more := h.m.Update(msg)
 		h.m = next.(Model)
 		h.run(more)
 	}
@@ -275,4 +284,15 @@ func invalidRedirectError() *pingone.Error {
 		Method:  "POST", Path: "/v1/environments/" + prodEnvID + "/applications",
 		Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris", Message: "must be a valid URI"}},
 	}
+}
+
+// heldCalls counts the step calls held back (not their progress listeners).
+func (h *harness) heldCalls() int {
+	n := 0
+	for _, c := range h.held {
+		if strings.Contains(funcName(c), "tui.stepCall.run") {
+			n++
+		}
+	}
+	return n
 }

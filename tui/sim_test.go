@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/internal/simsignin"
 	"github.com/pingone-setup/pingone-setup/pingone"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
 )
@@ -42,18 +43,7 @@ func TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne(t *testing.T) {
 			srv := httptest.NewServer(sim)
 			defer srv.Close()
 			sd := sim.Seed()
-			api := pingone.NewClient(context.Background(), srv.URL+"/v1", pingone.StaticToken(sim.IssueUserToken(sd.Production.ID, sd.Admin.ID, time.Hour)))
-			env := flows.Env{
-				API: api, Region: "NA",
-				Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID},
-				AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
-					ts := pingone.ClientCredentials(ctx, srv.URL, c.EnvironmentID, c.ClientID, c.ClientSecret, c.AuthMethod)
-					if _, err := ts.Token(); err != nil {
-						return nil, err
-					}
-					return pingone.NewClient(ctx, srv.URL+"/v1", ts), nil
-				},
-			}
+			env := simEnv(sim, srv.URL)
 			plan, _ := flows.Plan{Preset: preset, SignInUser: "jdoe"}.WithPreset()
 			m := New(Options{Env: env, Plan: plan, Stdout: &bytes.Buffer{}})
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 32))
@@ -85,12 +75,13 @@ func TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne(t *testing.T) {
 				waitFor(q)
 				tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			}
+			// Enter finishes only once verification has answered: a real sign-in as jdoe through
+			// the new app, or a token as the app.
 			waitFor("Your Worker app is ready")
-			// Enter finishes only once verification has answered.
 			if flows.RolesGoToFor(plan.Application.GrantTypes) == flows.RolesToUser {
-				waitFor("holds roles covering every call")
+				waitFor("Verified: signed in as jdoe through the app")
 			} else {
-				waitFor("✓ the app got a token")
+				waitFor("Verified: the app got a token")
 			}
 			tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 			final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
@@ -107,8 +98,8 @@ func TestEveryPresetRunsToTheHandOffAgainstTheSimulatedPingOne(t *testing.T) {
 			if named != 1 {
 				t.Fatalf("%d apps named like the new one, want 1", named)
 			}
-			if st.Verified == nil || !st.Verified.OK {
-				t.Errorf("verification %+v: the proposed fix was accepted, so it must pass", st.Verified)
+			if st.Verified == nil || st.Verified.Outcome != flows.OutcomeVerified || !st.Succeeded() {
+				t.Errorf("verification %+v: the proposed fix was accepted, so the live proof must pass", st.Verified)
 			}
 			var holder []pingonetest.RoleAssignment
 			if flows.RolesGoToFor(st.App.GrantTypes) == flows.RolesToUser {
@@ -135,9 +126,7 @@ func TestEnterWhileVerificationRunsFinishesOnceItAnswers(t *testing.T) {
 	sim := pingonetest.New()
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
-	sd := sim.Seed()
-	api := pingone.NewClient(context.Background(), srv.URL+"/v1", pingone.StaticToken(sim.IssueUserToken(sd.Production.ID, sd.Admin.ID, time.Hour)))
-	env := flows.Env{API: api, Identity: flows.Identity{UserID: sd.Admin.ID, Username: "admin", EnvironmentID: sd.Production.ID}}
+	env := simEnv(sim, srv.URL)
 	plan, _ := flows.Plan{Preset: "cli-login", SignInUser: "admin"}.WithPreset()
 	tm := teatest.NewTestModel(t, New(Options{Env: env, Plan: plan, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 32))
 	for _, q := range []string{"Target environment", "What are you connecting?", "Application name", "Description", "The cli-login preset sets", "Who will sign in through the app?"} {
@@ -154,7 +143,26 @@ func TestEnterWhileVerificationRunsFinishesOnceItAnswers(t *testing.T) {
 	if err != nil || final.Interrupted() {
 		t.Fatalf("Result() = %v, interrupted %v", err, final.Interrupted())
 	}
-	if st.Verified == nil || !st.Verified.OK {
+	if st.Verified == nil || st.Verified.Outcome != flows.OutcomeVerified {
 		t.Errorf("verification %+v", st.Verified)
+	}
+}
+
+// simEnv signs in to the simulator at base as its seeded admin, with the app's client
+// credentials and a user's real sign-in through a new app available for verification.
+func simEnv(sim *pingonetest.Server, base string) flows.Env {
+	sd := sim.Seed()
+	return flows.Env{
+		API:      pingone.NewClient(context.Background(), base+"/v1", pingone.StaticToken(sim.IssueUserToken(sd.Production.ID, sd.Admin.ID, time.Hour))),
+		Region:   "NA",
+		Identity: flows.Identity{UserID: sd.Admin.ID, Username: sd.Admin.Username, EnvironmentID: sd.Production.ID},
+		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
+			ts := pingone.ClientCredentials(ctx, base, c.EnvironmentID, c.ClientID, c.ClientSecret, c.AuthMethod)
+			if _, err := ts.Token(); err != nil {
+				return nil, err
+			}
+			return pingone.NewClient(ctx, base+"/v1", ts), nil
+		},
+		SignInAs: simsignin.Hook(sim, base, base+"/v1", nil),
 	}
 }

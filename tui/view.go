@@ -340,7 +340,8 @@ func (m Model) failureView(w int) string {
 }
 
 // handoffView is the hand-off: whether the app works (the title says so, never rounded up),
-// where it is, its credentials, what was checked, what was created.
+// where it is, its credentials, the actions on them, what was checked, what was created. The
+// parts a person acts on come first, so a small terminal cuts only the summary at the end.
 func (m Model) handoffView(w int) string {
 	s := m.styles
 	c := *m.state.Credentials
@@ -364,6 +365,15 @@ func (m Model) handoffView(w int) string {
 	if c.Region != "" {
 		row("Region", c.Region)
 	}
+	if d := m.hand.dialog; d != nil {
+		b.WriteString("\n" + indent(strings.TrimRight(d.form.View(), "\n"), 2) + "\n")
+	} else if m.hand.note != "" {
+		mark := s.Warn.Render("⚠ ")
+		if m.hand.noteOK {
+			mark = s.OK.Render("✓ ")
+		}
+		b.WriteString("\n" + indent(wrap(mark+m.hand.note, w-2), 2) + "\n")
+	}
 	b.WriteString("\n")
 	if m.phase != phaseDone {
 		label := doingLabels[flows.StepVerify]
@@ -379,15 +389,6 @@ func (m Model) handoffView(w int) string {
 		for _, l := range lines {
 			b.WriteString("    " + ansi.Truncate(l, w-4, "…") + "\n")
 		}
-	}
-	if d := m.hand.dialog; d != nil {
-		b.WriteString("\n" + indent(strings.TrimRight(d.form.View(), "\n"), 2))
-	} else if m.hand.note != "" {
-		mark := s.Warn.Render("⚠ ")
-		if m.hand.noteOK {
-			mark = s.OK.Render("✓ ")
-		}
-		b.WriteString("\n" + indent(wrap(mark+m.hand.note, w-2), 2))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
@@ -416,48 +417,37 @@ func (m Model) handoffTitle(w int) string {
 	return hang(s.Error.Render("✗ ")+s.Title.Render(title), w) + "\n" + indent(wrap(reason, w-2), 2)
 }
 
-// checksView lists what the verdict rests on: the gates, then each capability with its live
-// probe or the role that covers it.
+// checksView says what the verdict rests on: when verified, the live proof in a line; otherwise
+// each gate and capability that does not pass, and why.
 func (m Model) checksView(w int) string {
 	s := m.styles
 	var b strings.Builder
 	mark := map[flows.Coverage]string{flows.Covered: s.OK.Render("✓ "), flows.Missing: s.Error.Render("✗ "),
 		flows.PopulationOnly: s.Warn.Render("⚠ "), flows.CannotTell: s.Warn.Render("? "), flows.Pending: s.Warn.Render("… ")}
 	line := func(text string) { b.WriteString(indent(hang(text, w-2), 2) + "\n") }
-	v := m.state.Verified
+	v, r := m.state.Verified, m.state.Report
 	switch {
 	case v == nil:
+		line(s.Warn.Render("? ") + "Not verified.")
+	case v.Outcome == flows.OutcomeVerified:
+		line(s.OK.Render("✓ ") + "Verified: " + v.Message)
 	case v.Outcome == flows.OutcomeUnverified:
 		line(s.Warn.Render("⚠ ") + v.Message)
-	case strings.HasPrefix(v.Call, "sign-in as "):
-		line(s.OK.Render("✓ ") + "Signed in as " + strings.TrimPrefix(v.Call, "sign-in as ") + s.Faint.Render(": PingOne let the user in"))
 	}
-	if r := m.state.Report; r != nil {
+	if r != nil {
 		for _, g := range r.Gates {
-			if g.Coverage != flows.Covered || g.ID == flows.GateAdminOnly || g.ID == flows.GateGroupPolicy {
+			if g.Coverage != flows.Covered {
 				line(mark[g.Coverage] + g.Title + s.Faint.Render(": "+g.Detail))
 			}
 		}
-		probes := map[string]flows.Probe{}
-		if v != nil {
-			for _, p := range v.Probes {
-				probes[p.Capability] = p
-			}
-		}
 		for _, c := range r.Capabilities {
-			text := mark[c.Coverage] + c.Title
-			switch p, ok := probes[c.ID]; {
-			case ok && p.Result == flows.ProbePassed:
-				text += s.Faint.Render(": " + shortCall(shortPath(p.Call)) + " answered")
-			case c.Coverage == flows.Covered:
-				text += s.Faint.Render(": " + viaOf(c))
-			default:
-				text += s.Faint.Render(": " + capabilityWhy(r.ActorName, c))
+			if c.Coverage != flows.Covered {
+				line(mark[c.Coverage] + c.Title + s.Faint.Render(": "+capabilityWhy(r.ActorName, c)))
 			}
-			line(text)
 		}
-	} else if v != nil && v.Outcome != flows.OutcomeUnverified {
-		line(mark[map[bool]flows.Coverage{true: flows.Covered, false: flows.Missing}[v.OK]] + v.Message)
+		if len(r.ViaGroups) > 0 {
+			line(s.Faint.Render("Roles held through groups: " + strings.Join(r.ViaGroups, "; ")))
+		}
 	}
 	return b.String()
 }
