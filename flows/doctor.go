@@ -77,7 +77,7 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 	d.Findings = configFindings(*live)
 
 	// The role check runs the wizard's own steps on the live app.
-	s := State{Plan: plan, Target: live.Environment, App: &live.App, Roles: live.Roles}
+	s := State{Plan: plan, Target: live.Environment, App: &live.App, Roles: live.Roles, GrantedScopes: live.grantedScopes()}
 	steps := []Step{}
 	for _, st := range Steps() {
 		if st.ID == StepSignInUser || st.ID == StepRoles {
@@ -153,5 +153,22 @@ func configFindings(l Live) []Finding {
 		add(FindAdminOnlyOff, SeverityWarning, "Any user of the environment can sign in to this Management API integration, not only admins",
 			"Set application.adminOnly: true (accessControl.role.type ADMIN_USERS_ONLY) and apply.")
 	}
+	return out
+}
+
+// grantedScopes names the openid scopes granted to the live app.
+func (l Live) grantedScopes() []string {
+	out := []string{}
+	for _, g := range l.Grants {
+		if g.Resource.ID != l.OpenIDResource {
+			continue
+		}
+		for _, sc := range g.Scopes {
+			if name, ok := l.OpenIDScopes[sc.ID]; ok {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
 	return out
 }

@@ -42,6 +42,8 @@ func TestDoctorFindsEachProblemOnATenantSeededToHaveIt(t *testing.T) {
 		{name: "admin-only off", body: worker(map[string]any{"accessControl": nil}), user: "admin", want: flows.FindAdminOnlyOff},
 		{name: "user lacks roles", body: worker(nil), user: "jdoe", want: flows.FindRoleMissing},
 		{name: "population scope only", body: worker(nil), user: "helpdesk", caps: []string{flows.CapUsersRead}, want: flows.FindRolePopulationOnly},
+		{name: "read-only roles fail the admin-only gate", body: worker(nil), user: "auditor", want: flows.FindAdminOnlyGate},
+		{name: "population-scoped admin fails the admin-only gate", body: worker(nil), user: "helpdesk", caps: []string{flows.CapUsersRead}, want: flows.FindAdminOnlyGate},
 		{name: "app lacks roles", body: worker(map[string]any{"grantTypes": []string{"CLIENT_CREDENTIALS"}, "responseTypes": nil, "redirectUris": nil, "pkceEnforcement": nil, "accessControl": nil}), want: flows.FindRoleMissing},
 		{name: "app holds roles it does not need", body: worker(map[string]any{"grantTypes": []string{"CLIENT_CREDENTIALS"}, "responseTypes": nil, "redirectUris": nil, "pkceEnforcement": nil, "accessControl": nil}),
 			caps: []string{flows.CapUsersRead}, appRoles: []string{"Identity Data Admin", "Client Application Developer"}, want: flows.FindRoleUnneeded},
@@ -138,5 +140,30 @@ func TestExportThenApplyToAnotherEnvironmentReproducesTheApp(t *testing.T) {
 	}
 	if len(exported.Capabilities) == 0 || copied.Report == nil || len(copied.Report.Capabilities) == 0 {
 		t.Error("an applied export must still check the roles of what the connector calls")
+	}
+}
+
+func TestDoctorJudgesTheGroupPolicyAndRolesHeldThroughGroups(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.seed.Production.ID
+	tn.sim.AddApplication(env, worker(map[string]any{"grantTypes": []string{"AUTHORIZATION_CODE"}, "accessControl": map[string]any{
+		"role":  map[string]any{"type": "ADMIN_USERS_ONLY"},
+		"group": map[string]any{"type": "ANY_GROUP", "groups": []any{map[string]any{"id": tn.seed.AdminsGroupID}}},
+	}}))
+	// groupadmin is in Connector Admins, whose roles cover everything: healthy, and says how.
+	d, err := flows.Doctor(context.Background(), tn.admin(), env, "Connector", "groupadmin", []string{flows.CapUsersRead, flows.CapApplicationsRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Healthy() || !slices.Contains(codes(d.Findings), flows.FindRoleViaGroup) {
+		t.Errorf("groupadmin: findings %+v", d.Findings)
+	}
+	// The admin holds every role but is in no group the app admits.
+	d, err = flows.Doctor(context.Background(), tn.admin(), env, "Connector", "admin", []string{flows.CapApplicationsRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Healthy() || !slices.Contains(codes(d.Findings), flows.FindGroupPolicyGate) {
+		t.Errorf("admin outside the group: findings %v", codes(d.Findings))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -689,5 +690,83 @@ func TestWithNoColorTheScreenIsPlainText(t *testing.T) {
 	noColour := environ{"TERM": "xterm-256color", "COLORTERM": "truecolor", "NO_COLOR": "1"}
 	if v := view(noColour); v != ansi.Strip(v) {
 		t.Errorf("with NO_COLOR the view should carry no escape sequences:\n%q", v)
+	}
+}
+
+func TestGoingBackAndRenamingTheCreatedAppRenamesItInsteadOfMakingASecond(t *testing.T) {
+	h := newHarness(t)
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	for h.step() != flows.StepApplication {
+		h.key("esc")
+		if h.m.phase != phaseInput {
+			t.Fatalf("at %s phase %d", h.step(), h.m.phase)
+		}
+	}
+	h.typeText("Renamed Integration")
+	h.toDone()
+	if got := h.api.count("CreateApplication"); got != 1 {
+		t.Errorf("CreateApplication called %d times, want 1", got)
+	}
+	if len(h.api.apps) != 1 {
+		t.Fatalf("the tenant holds %d apps, want 1 (the first, renamed)", len(h.api.apps))
+	}
+	for _, a := range h.api.apps {
+		if a.Name != "Renamed Integration" {
+			t.Errorf("the app is named %q", a.Name)
+		}
+	}
+	st, _ := h.m.Result()
+	renamed := false
+	for _, c := range st.Changes {
+		renamed = renamed || (c.Field == "name" && c.From == "StackOne Integration" && c.To == "Renamed Integration")
+	}
+	if !renamed {
+		t.Errorf("changes %+v: want the rename recorded", st.Changes)
+	}
+}
+
+func TestWhoWillSignInSurvivesGoingBackPastItsStep(t *testing.T) {
+	h := newHarness(t)
+	h.enterUntil(flows.StepSignInUser, phaseInput)
+	h.typeText("jdoe@example.com")
+	h.key("enter")
+	if h.step() != flows.StepRoleFix {
+		t.Fatalf("at %s", h.step())
+	}
+	h.key("esc") // to "Who will sign in"
+	h.key("esc") // to the preset's review, from before the answer
+	if h.step() != flows.StepReview {
+		t.Fatalf("at %s", h.step())
+	}
+	h.key("enter") // use these settings
+	if h.step() != flows.StepSignInUser || h.m.values[0].text != "jdoe@example.com" {
+		t.Fatalf("at %s the answer is %q: what the admin typed must survive Back", h.step(), h.m.values[0].text)
+	}
+	h.key("enter")
+	if h.m.state.SignInUser == nil || h.m.state.SignInUser.ID != jdoeID {
+		t.Errorf("the check runs on %+v, want jdoe", h.m.state.SignInUser)
+	}
+}
+
+func TestTheRevealedSecretIsNeverCutAtAnyWidth(t *testing.T) {
+	for _, w := range []int{40, 60, 80, 120} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			h := newHarness(t)
+			h.send(tea.WindowSizeMsg{Width: w, Height: 30})
+			h.toDone()
+			h.key("v")
+			screen := h.screen()
+			if !strings.Contains(strings.Join(strings.Fields(screen), ""), secret) {
+				t.Errorf("the secret is not on screen whole at %d columns:\n%s", w, screen)
+			}
+			if !strings.Contains(screen, "press c to copy") {
+				t.Errorf("say how to copy it:\n%s", screen)
+			}
+			for _, l := range strings.Split(screen, "\n") {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("line wider than %d: %q", w, l)
+				}
+			}
+		})
 	}
 }

@@ -348,6 +348,11 @@ func (m Model) handoffView(w int) string {
 	var b strings.Builder
 	b.WriteString(m.handoffTitle(w) + "\n\n")
 	row := func(label, v string) {
+		if 18+ansi.StringWidth(v) > w {
+			// Narrow: the value on a line of its own, so an ID is never cut.
+			b.WriteString("  " + s.Label.Render(label) + "\n" + indent(wrap(v, max(w-4, 10)), 4) + "\n")
+			return
+		}
 		b.WriteString("  " + s.Label.Render(fmt.Sprintf("%-16s", label)) + v + "\n")
 	}
 	row("Environment ID", c.EnvironmentID)
