@@ -258,3 +258,34 @@ func TestA503AfterTheWriteNeverMakesATwin(t *testing.T) {
 		})
 	}
 }
+
+func TestALiveSignInSettlesWhatTheRoleCheckCouldNotTell(t *testing.T) {
+	tn := newTenant(t)
+	prod := tn.seed.Production.ID
+	id := tn.sim.AddUser(prod, "desk", "")
+	for _, r := range []string{"Help Desk Admin", "Client Application Developer"} {
+		if err := tn.sim.AssignUserRole(prod, id, r, "ENVIRONMENT", prod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := tn.user(pingonetest.SeedUser{ID: id, Username: "desk", EnvironmentID: prod})
+	s, err := tn.apply(env, flows.Plan{Preset: "stackone", SignInUser: "groupadmin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Verified == nil || s.Verified.Outcome != flows.OutcomeVerified || !s.Succeeded() {
+		t.Fatalf("verification %+v findings %v: groupadmin signed in and every read was answered", s.Verified, codes(s.Findings))
+	}
+	if len(s.Report.Unreadable) == 0 {
+		t.Error("what could not be read is still said")
+	}
+	// Without a live sign-in the same setup stays "cannot tell", and does not succeed.
+	env.SignInAs = nil
+	s, err = tn.apply(env, flows.Plan{Preset: "stackone", SignInUser: "groupadmin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Succeeded() || s.Verified.Outcome != flows.OutcomeUnverified || !slices.Contains(codes(s.Findings), flows.FindRoleCannotTell) {
+		t.Errorf("verification %+v findings %v", s.Verified, codes(s.Findings))
+	}
+}

@@ -144,6 +144,12 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 		return finishVerify(recheck, rep, v), nil
 	}
 	v.Call = "sign-in as " + user + " through " + s.App.Name
+	// PingOne let the user in: every sign-in gate passed, whatever could not be read before.
+	for i, g := range rep.Gates {
+		if g.Coverage != Covered {
+			rep.Gates[i].Coverage, rep.Gates[i].Detail = Covered, "PingOne let "+user+" sign in through the app"
+		}
+	}
 	probeAll(ctx, env, s, api, &rep, &v, w)
 	return finishVerify(recheck, rep, v), nil
 }
@@ -188,8 +194,10 @@ func unverified(rep RoleReport, why string) Verification {
 	case rep.OK():
 		v.Message = fmt.Sprintf("not proven by a live call (%s); checked and passing: %s; every capability is covered by %s's roles. The final sign-in happens on the connector's side.",
 			why, strings.Join(append(passed, "role assignments"), ", "), rep.ActorName)
+	case onlyCannotTell(rep):
+		v.Message = fmt.Sprintf("not proven by a live call (%s), and the role check cannot tell: see below", why)
 	default:
-		v.Message = fmt.Sprintf("not proven by a live call (%s), and the role check does not pass: see the findings", why)
+		v.Message = fmt.Sprintf("not proven by a live call (%s), and the role check does not pass: see below", why)
 	}
 	return v
 }
@@ -267,6 +275,18 @@ func probeAll(ctx context.Context, env Env, s State, api API, rep *RoleReport, v
 	}
 	_ = parallel(jobs...)
 	v.Probes = probes
+	// A read PingOne answered proves its capability, where the role check could not tell.
+	for _, p := range probes {
+		if cv := capVerdict(rep, p.Capability); cv != nil && p.Result == ProbePassed && cv.Coverage == CannotTell {
+			cv.Coverage = Covered
+			for j := range cv.Permissions {
+				if cv.Permissions[j].Coverage == CannotTell {
+					cv.Permissions[j].Coverage, cv.Permissions[j].Via, cv.Permissions[j].Reason = Covered, "proven by "+p.Call, ""
+				}
+			}
+		}
+	}
+	staticOK = staticOK || rep.OK()
 	outcome := OutcomeVerified
 	for i, p := range probes {
 		if waiters[i] != nil && waiters[i].waited > v.Waited {
@@ -305,7 +325,7 @@ func probeAll(ctx context.Context, env Env, s State, api API, rep *RoleReport, v
 	for _, p := range probes {
 		switch p.Result {
 		case ProbePassed:
-			passed = append(passed, p.Call)
+			passed = append(passed, strings.ToLower(p.Title))
 		case ProbeFailed, ProbePending:
 			bad = append(bad, p.Call+": "+p.Message)
 			if v.Call == "" || strings.HasPrefix(v.Call, "sign-in") {
@@ -315,10 +335,14 @@ func probeAll(ctx context.Context, env Env, s State, api API, rep *RoleReport, v
 	}
 	switch outcome {
 	case OutcomeVerified:
+		reads := fmt.Sprintf("PingOne answered a read for each capability (%s)", strings.Join(passed, "; "))
+		if len(passed) == 0 {
+			reads = "no capability has a read to prove it"
+		}
 		if v.Method != "client credentials" {
-			v.Message = fmt.Sprintf("signed in as %s through the app; PingOne answered %s", strings.TrimPrefix(v.Method, "sign-in as "), strings.Join(passed, ", "))
+			v.Message = fmt.Sprintf("signed in as %s through the app; %s", strings.TrimPrefix(v.Method, "sign-in as "), reads)
 		} else {
-			v.Message = "the app got a token and PingOne answered " + strings.Join(passed, ", ")
+			v.Message = "the app got a token; " + reads
 		}
 		if v.Waited > 0 {
 			v.Message += fmt.Sprintf(" (after waiting %s for the new roles to apply)", v.Waited.Round(time.Second))
@@ -447,3 +471,25 @@ func (w *waiter) sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// onlyCannotTell reports whether everything in rep that does not pass is "cannot tell".
+func onlyCannotTell(rep RoleReport) bool {
+	some := false
+	for _, g := range rep.Gates {
+		some = some || g.Coverage == CannotTell
+		if g.Coverage != Covered && g.Coverage != CannotTell {
+			return false
+		}
+	}
+	for _, c := range rep.Capabilities {
+		some = some || c.Coverage == CannotTell
+		if c.Coverage != Covered && c.Coverage != CannotTell {
+			return false
+		}
+	}
+	return some
+}
+
+// OnlyCannotTell reports whether nothing in the report is known to fail, but something could
+// not be told.
+func (r RoleReport) OnlyCannotTell() bool { return onlyCannotTell(r) }

@@ -411,6 +411,10 @@ func (m Model) handoffTitle(w int) string {
 	case m.state.Succeeded():
 		return hang(s.Warn.Render("⚠ ")+s.Title.Render("Your Worker app is ready, but not verified by a live call"), w)
 	}
+	if r := m.state.Report; r != nil && r.OnlyCannotTell() && len(r.Unreadable) > 0 && (v == nil || v.Outcome == flows.OutcomeUnverified) {
+		return hang(s.Warn.Render("? ")+s.Title.Render("Your Worker app is set up, but whether it works cannot be told from here"), w) +
+			"\n" + indent(wrap("Your sign-in may not read everything the verdict needs: "+strings.Join(r.Unreadable, "; ")+".", w-2), 2)
+	}
 	reason := "the checks below do not pass"
 	if v != nil && v.Message != "" {
 		reason = v.Message
@@ -441,7 +445,10 @@ func (m Model) checksView(w int) string {
 	}
 	if r != nil {
 		for _, g := range r.Gates {
-			if g.Coverage != flows.Covered {
+			switch {
+			case g.Coverage == flows.CannotTell && len(r.Unreadable) > 0:
+				line(mark[g.Coverage] + g.Title + s.Faint.Render(": cannot tell: it rests on roles that could not be read (above)"))
+			case g.Coverage != flows.Covered:
 				line(mark[g.Coverage] + g.Title + s.Faint.Render(": "+g.Detail))
 			}
 		}
@@ -469,6 +476,9 @@ func viaOf(c flows.CapabilityVerdict) string {
 // capabilityWhy says in a few words why a capability is not covered.
 func capabilityWhy(who string, c flows.CapabilityVerdict) string {
 	for _, p := range c.Permissions {
+		if strings.HasPrefix(p.Reason, "could not read ") {
+			return "cannot tell: it rests on roles that could not be read (above)"
+		}
 		if p.Reason != "" {
 			return p.Reason
 		}

@@ -49,6 +49,23 @@ func (tm *tmux) send(keys ...string) {
 	}
 }
 
+// sendUntilShown types text and waits for it to appear on the screen, typing it again (up to
+// three times) when it does not: a terminal test waits on screen state, never on time.
+func (tm *tmux) sendUntilShown(text string) {
+	tm.t.Helper()
+	for try := 0; try < 3; try++ {
+		tm.send("-l", text)
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) {
+			if strings.Contains(tm.screen(), text) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	tm.t.Fatalf("typed %q three times and the screen never showed it:\n%s", text, tm.screen())
+}
+
 func (tm *tmux) screen() string {
 	out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).Output()
 	return string(out)
@@ -123,7 +140,9 @@ func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
 			if m == nil {
 				t.Fatalf("cannot read Type %s", st.arg)
 			}
-			tm.send("-l", m[1])
+			// A key sent while the form is still taking focus can be dropped: wait until the
+			// screen shows what was typed, and type it again if it never did.
+			tm.sendUntilShown(m[1])
 		case "Enter", "Escape", "Tab", "Up", "Down", "Space":
 			n := 1
 			if st.arg != "" {
