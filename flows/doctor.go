@@ -58,6 +58,7 @@ func (d Diagnosis) Healthy() bool {
 // what will go wrong, each finding with its fix. capabilities may be empty: the preset that best
 // matches the app decides them.
 func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabilities []string) (Diagnosis, error) {
+	env.API = Cached(env.API) // the role check reuses what reading the app read
 	live, err := ReadLive(ctx, env.API, envID, appRef)
 	if err != nil {
 		if errors.Is(err, ErrAppNotFound) {

@@ -132,7 +132,17 @@ func (e *StepError) Unwrap() error { return e.Err }
 // then Run, applying results in order. Interactive-only steps are skipped. It stops at the first
 // error, returning the state so far.
 func Run(ctx context.Context, env Env, steps []Step, s State) (State, error) {
+	// Reads are remembered for the run and started ahead of the steps that need them.
+	env.API = Cached(env.API)
+	wait := Prefetch(ctx, env, steps, s)
+	defer wait()
+	secretRead := false
 	for _, st := range steps {
+		if !secretRead && s.App != nil && s.App.ID != "" && !env.DryRun {
+			// The app exists: its secret can be read while the grants and roles are written.
+			secretRead = true
+			defer PrefetchSecret(ctx, env, s.Target.ID, *s.App)()
+		}
 		if st.Interactive && !env.Interactive {
 			continue
 		}

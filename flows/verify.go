@@ -402,7 +402,12 @@ func probeFor(api API, s State, c Capability) (string, func(context.Context) err
 	case CapPopulationsRead:
 		return "GET /environments/" + envID + "/populations", func(ctx context.Context) error { _, err := api.ListPopulations(ctx, envID); return err }
 	case CapApplicationsRead:
-		return "GET /environments/" + envID + "/applications", func(ctx context.Context) error { _, err := api.ListApplications(ctx, envID); return err }
+		// One application proves applications:read:application without paging them all.
+		appID := s.App.ID
+		return "GET /environments/" + envID + "/applications/" + appID, func(ctx context.Context) error {
+			_, err := api.GetApplication(ctx, envID, appID)
+			return err
+		}
 	case CapEnvironmentsRead:
 		return "GET /environments", func(ctx context.Context) error { _, err := api.ListEnvironments(ctx); return err }
 	}

@@ -241,8 +241,9 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 		return nil, &PlanError{Problems: errs}
 	}
 	// Look again right before creating, whatever the state says: after Back, a retry or a lost
-	// response, the app of this name may exist already, and a setup never creates a twin.
-	same, err := sameName(ctx, env, s.Target.ID, s.Plan.Application.Name)
+	// response, the app of this name may exist already, and a setup never creates a twin. A list
+	// read moments ago (prefetched) will do; one from before the admin's answers will not.
+	same, err := sameName(WithMaxAge(ctx, 5*time.Second), env, s.Target.ID, s.Plan.Application.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +416,7 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 	// allows two grants on one resource; extending avoids depending on it.
 	for _, g := range grants {
 		if g.Resource.ID == openid.ID {
-			g.Scopes = append(g.Scopes, missing...)
+			g.Scopes = slices.Concat(g.Scopes, missing) // never into a remembered read's array
 			updated, err := env.API.UpdateApplicationGrant(ctx, envID, s.App.ID, g.ID, pingone.ApplicationGrant{Resource: g.Resource, Scopes: g.Scopes})
 			if err != nil {
 				return nil, wrap("update the openid grant", err)

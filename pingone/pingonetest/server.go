@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -170,6 +171,26 @@ type RequestRecord struct {
 	HandledStatus int
 	// Lost is true when a LoseResponse fault swallowed the response.
 	Lost bool
+	// Arrived and Answered are when the request came in and when it was answered (wall clock,
+	// latency included), for counting round trips.
+	Arrived, Answered time.Time
+}
+
+// RoundTrips counts the sequential round trips of recs: a request that arrives while the one
+// that opened the current trip is still in flight overlaps it and costs nothing more; one that
+// arrives after it was answered opens the next trip.
+func RoundTrips(recs []RequestRecord) int {
+	sorted := slices.Clone(recs)
+	slices.SortFunc(sorted, func(a, b RequestRecord) int { return a.Arrived.Compare(b.Arrived) })
+	trips := 0
+	var end time.Time
+	for _, r := range sorted {
+		if trips == 0 || !r.Arrived.Before(end) {
+			trips++
+			end = r.Answered
+		}
+	}
+	return trips
 }
 
 // Requests returns a copy of every request handled so far, in order.
@@ -191,6 +212,7 @@ func (s *Server) now() time.Time { return s.clock().UTC() }
 // ServeHTTP routes a request to the Management API (/v1/...) or to the
 // authorization server of an environment (/{envID}/as/...).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
@@ -221,6 +243,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, RequestRecord{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status(),
 		Committed: committed, HandledStatus: handled, Lost: f != nil && f.LoseResponse,
+		Arrived: arrived, Answered: time.Now(),
 	})
 	if f != nil && f.LoseResponse {
 		// The write happened; now drop the connection without a response.
