@@ -59,6 +59,10 @@ func (d Diagnosis) Healthy() bool {
 // matches the app decides them.
 func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabilities []string) (Diagnosis, error) {
 	env.API = Cached(env.API) // the role check reuses what reading the app read
+	// The user and everyone's roles are read beside the app, not after it.
+	wait := Prefetch(ctx, env, doctorSteps(), State{Plan: Plan{EnvironmentID: envID, SignInUser: user,
+		Application: AppSpec{GrantTypes: []string{pingone.GrantAuthorizationCode}}}})
+	defer wait()
 	live, err := ReadLive(ctx, env.API, envID, appRef)
 	if err != nil {
 		if errors.Is(err, ErrAppNotFound) {
@@ -79,13 +83,7 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 
 	// The role check runs the wizard's own steps on the live app.
 	s := State{Plan: plan, Target: live.Environment, App: &live.App, Roles: live.Roles, GrantedScopes: live.grantedScopes()}
-	steps := []Step{}
-	for _, st := range Steps() {
-		if st.ID == StepSignInUser || st.ID == StepRoles {
-			steps = append(steps, st)
-		}
-	}
-	s, err = Run(ctx, Env{API: env.API, Identity: env.Identity}, steps, s)
+	s, err = Run(ctx, Env{API: env.API, Identity: env.Identity}, doctorSteps(), s)
 	if err != nil {
 		return d, err
 	}
@@ -172,4 +170,15 @@ func (l Live) grantedScopes() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// doctorSteps are the wizard's own steps that judge a live app: who signs in, and their roles.
+func doctorSteps() []Step {
+	var steps []Step
+	for _, st := range Steps() {
+		if st.ID == StepSignInUser || st.ID == StepRoles {
+			steps = append(steps, st)
+		}
+	}
+	return steps
 }

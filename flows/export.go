@@ -36,7 +36,22 @@ func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
 			return wrap("read environment "+envID, err)
 		},
 		func() (err error) { l.Roles, err = api.ListRoles(ctx); return wrap("list roles", err) },
-		func() (err error) { app, err = findApp(ctx, api, envID, ref); return err },
+		func() (err error) {
+			if app, err = findApp(ctx, api, envID, ref); err != nil {
+				return err
+			}
+			// Its grants and roles as soon as the app is known, beside the other reads.
+			return parallel(
+				func() (err error) {
+					l.Grants, err = api.ListApplicationGrants(ctx, envID, app.ID)
+					return wrap("list grants", err)
+				},
+				func() (err error) {
+					l.AppRoles, err = api.ListApplicationRoleAssignments(ctx, envID, app.ID)
+					return wrap("list the application's role assignments", err)
+				},
+			)
+		},
 		func() error {
 			res, err := api.ListResources(ctx, envID)
 			if err != nil {
@@ -62,17 +77,7 @@ func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
 		return nil, err
 	}
 	l.App = *app
-	err = parallel(
-		func() (err error) {
-			l.Grants, err = api.ListApplicationGrants(ctx, envID, app.ID)
-			return wrap("list grants", err)
-		},
-		func() (err error) {
-			l.AppRoles, err = api.ListApplicationRoleAssignments(ctx, envID, app.ID)
-			return wrap("list the application's role assignments", err)
-		},
-	)
-	return l, err
+	return l, nil
 }
 
 // ErrAppNotFound is returned when no application matches a name or ID.

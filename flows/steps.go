@@ -138,7 +138,7 @@ func Run(ctx context.Context, env Env, steps []Step, s State) (State, error) {
 	defer wait()
 	secretRead := false
 	for _, st := range steps {
-		if !secretRead && s.App != nil && s.App.ID != "" && !env.DryRun {
+		if !secretRead && s.App != nil && s.App.ID != "" && !env.DryRun && hasStep(steps, StepHandoff) {
 			// The app exists: its secret can be read while the grants and roles are written.
 			secretRead = true
 			defer PrefetchSecret(ctx, env, s.Target.ID, *s.App)()
@@ -163,4 +163,13 @@ func Run(ctx context.Context, env Env, steps []Step, s State) (State, error) {
 		}
 	}
 	return s, nil
+}
+
+func hasStep(steps []Step, id string) bool {
+	for _, st := range steps {
+		if st.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -18,6 +18,7 @@ type Server struct {
 	rng      *rand.Rand
 	clock    func() time.Time
 	key      *rsa.PrivateKey
+	keyReady chan struct{} // closed once key and kid are set (initKey)
 	kid      string
 	pageSize int
 	latency  time.Duration

@@ -45,25 +45,45 @@ const defaultTokenTTL = time.Hour
 
 var b64 = base64.RawURLEncoding
 
+// initKey makes the signing key ready. A key given with WithSigningKey is ready at once; otherwise
+// a 2048-bit RSA key is generated in the background (tens of milliseconds), so a program that
+// starts a Server — the demo — draws its first frame without waiting for it. Whatever signs or
+// verifies a token waits for the key (signer).
 func (s *Server) initKey() {
-	if s.key == nil {
+	s.keyReady = make(chan struct{})
+	done := func() {
+		sum := sha256.Sum256(s.key.N.Bytes())
+		s.kid = b64.EncodeToString(sum[:12])
+		close(s.keyReady)
+	}
+	if s.key != nil {
+		done()
+		return
+	}
+	go func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			panic("pingonetest: generate RSA key: " + err.Error())
 		}
 		s.key = k
-	}
-	sum := sha256.Sum256(s.key.N.Bytes())
-	s.kid = b64.EncodeToString(sum[:12])
+		done()
+	}()
+}
+
+// signer waits for the signing key and returns it with its key ID.
+func (s *Server) signer() (*rsa.PrivateKey, string) {
+	<-s.keyReady
+	return s.key, s.kid
 }
 
 // sign returns a compact RS256 JWT.
 func (s *Server) sign(claims map[string]any) string {
-	hdr, _ := json.Marshal(map[string]any{"alg": "RS256", "typ": "JWT", "kid": s.kid})
+	key, kid := s.signer()
+	hdr, _ := json.Marshal(map[string]any{"alg": "RS256", "typ": "JWT", "kid": kid})
 	body, _ := json.Marshal(claims)
 	input := b64.EncodeToString(hdr) + "." + b64.EncodeToString(body)
 	sum := sha256.Sum256([]byte(input))
-	sig, err := rsa.SignPKCS1v15(nil, s.key, crypto.SHA256, sum[:])
+	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, sum[:])
 	if err != nil {
 		panic("pingonetest: sign token: " + err.Error())
 	}
@@ -80,9 +100,10 @@ func (s *Server) verify(tok string, auds ...string) (map[string]any, error) {
 	if len(parts) != 3 {
 		return nil, errBadToken
 	}
+	key, kid := s.signer()
 	var hdr struct{ Alg, Kid string }
 	hb, err := b64.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(hb, &hdr) != nil || hdr.Alg != "RS256" || hdr.Kid != s.kid {
+	if err != nil || json.Unmarshal(hb, &hdr) != nil || hdr.Alg != "RS256" || hdr.Kid != kid {
 		return nil, errBadToken
 	}
 	sig, err := b64.DecodeString(parts[2])
@@ -90,7 +111,7 @@ func (s *Server) verify(tok string, auds ...string) (map[string]any, error) {
 		return nil, errBadToken
 	}
 	sum := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
-	if rsa.VerifyPKCS1v15(&s.key.PublicKey, crypto.SHA256, sum[:], sig) != nil {
+	if rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, sum[:], sig) != nil {
 		return nil, errBadToken
 	}
 	cb, err := b64.DecodeString(parts[1])
@@ -261,9 +282,10 @@ func (s *Server) handleJWKS(c *call, _ *environment) {
 		c.fail(http.StatusMethodNotAllowed, "INVALID_REQUEST", msgMethod)
 		return
 	}
-	pub := s.key.PublicKey
+	key, kid := s.signer()
+	pub := key.PublicKey
 	c.json(http.StatusOK, map[string]any{"keys": []any{map[string]any{
-		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": s.kid,
+		"kty": "RSA", "use": "sig", "alg": "RS256", "kid": kid,
 		"n": b64.EncodeToString(pub.N.Bytes()),
 		"e": b64.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
 	}}})
