@@ -28,6 +28,7 @@ type API interface {
 	CreateApplicationRoleAssignment(ctx context.Context, envID, appID string, ra pingone.RoleAssignment) (*pingone.RoleAssignment, error)
 
 	ListUsers(ctx context.Context, envID, filter string) ([]pingone.User, error)
+	ListUsersPage(ctx context.Context, envID, filter string, limit int) ([]pingone.User, error)
 	GetUser(ctx context.Context, envID, userID string) (*pingone.User, error)
 	GetUserGroupIDs(ctx context.Context, envID, userID string) ([]string, error)
 	ListGroups(ctx context.Context, envID, filter string) ([]pingone.Group, error)

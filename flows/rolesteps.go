@@ -14,10 +14,30 @@ import (
 
 // --- who signs in ----------------------------------------------------------------------------
 
+// suggestionUsers is how many usernames the wizard offers as the admin types who will sign in.
+const suggestionUsers = 100
+
+// prepareSignInUser reads one page of the target's users to complete the answer as it is typed
+// (the wizard only). A sign-in that may not list users just gets no suggestions.
+func prepareSignInUser(ctx context.Context, env Env, s State) (Result, error) {
+	if !env.Interactive || s.Plan.SignInUser != "" {
+		return nil, nil
+	}
+	users, err := env.API.ListUsersPage(ctx, s.Target.ID, "", suggestionUsers)
+	if err != nil {
+		return nil, nil
+	}
+	names := make([]string, 0, len(users))
+	for _, u := range users {
+		names = append(names, u.Username)
+	}
+	return func(s *State) { s.UserSuggestions = names }, nil
+}
+
 func signInUserInputs(s *State) []Input {
 	return []Input{{
-		Key: "signInUser", Title: "Who will sign in through the app?", Kind: Text,
-		Help: "PingOne authorises the connector's calls by this user's roles. Username or email of a user in the target environment; empty means you.",
+		Key: "signInUser", Title: "Who will sign in through the app?", Kind: Text, Suggestions: s.UserSuggestions,
+		Help: "PingOne authorises the connector's calls by this user's roles. Username or email of a user in the target environment (ctrl+e completes); empty means you.",
 		Get:  func(s *State) string { return s.Plan.SignInUser },
 		Set:  func(s *State, v string) error { s.Plan.SignInUser = strings.TrimSpace(v); return nil },
 	}}

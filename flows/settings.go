@@ -37,10 +37,10 @@ func reviewInputs(s *State) []Input {
 	return []Input{{
 		Key: "review", Kind: Select,
 		Title: fmt.Sprintf("The %s preset sets:", s.Plan.Preset),
-		Help:  strings.Join(Summary(s.Plan.Application), "\n"),
+		Help:  strings.Join(append([]string{"name: " + s.Plan.Application.Name}, Summary(s.Plan.Application)...), "\n"),
 		Options: []Option{
 			{Label: "Use these settings", Value: "use"},
-			{Label: "Change them one by one", Value: "edit"},
+			{Label: "Change them one by one (the name too)", Value: "edit"},
 		},
 		Get: func(s *State) string {
 			if s.EditSettings {

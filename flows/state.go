@@ -29,6 +29,9 @@ type State struct {
 
 	// SignInUser is the user who will sign in through the app (user-based grants).
 	SignInUser *pingone.User
+	// UserSuggestions are usernames of the target environment, offered while the admin types who
+	// will sign in.
+	UserSuggestions []string
 	// Report is the latest role check, and ActorAssignments what it read of the actor's roles.
 	Report           *RoleReport
 	ActorAssignments []pingone.RoleAssignment

@@ -104,6 +104,8 @@ type Input struct {
 	Validate func(v string) error
 	// Warn returns a non-blocking warning for an answer (e.g. a trailing slash on a URI).
 	Warn func(v string) string
+	// Suggestions complete a Text answer as it is typed (tab accepts one).
+	Suggestions []string
 }
 
 // Split reads a MultiSelect or list answer.

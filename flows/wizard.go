@@ -40,11 +40,18 @@ var ErrAmbiguousName = errors.New("more than one application has this name")
 func Steps() []Step {
 	return []Step{
 		{ID: StepEnvironment, Title: "Choose environment", Prepare: prepareEnvironment, Inputs: environmentInputs, Run: runEnvironment},
-		{ID: StepApplication, Title: "Name the Worker app", Inputs: applicationInputs, Run: runLookup},
+		// The preset's review comes first and names the app too: accepting it is one key.
+		{ID: StepReview, Title: "Review the preset", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset == "custom" }, Inputs: reviewInputs,
+			Run: func(ctx context.Context, env Env, s State) (Result, error) {
+				if !keepsPreset(&s) {
+					return nil, nil // the name is asked next, and looked for then
+				}
+				return runLookup(ctx, env, s)
+			}},
+		{ID: StepApplication, Title: "Name the Worker app", Skip: keepsPreset, Inputs: applicationInputs, Run: runLookup},
 		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
-		{ID: StepReview, Title: "Review the preset", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset == "custom" }, Inputs: reviewInputs},
-		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset != "custom" && !s.EditSettings }, Inputs: settingsInputs},
-		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Inputs: signInUserInputs, Run: runSignInUser},
+		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: keepsPreset, Inputs: settingsInputs},
+		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
 		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
 		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, oidcFields))},
@@ -61,6 +68,9 @@ func Steps() []Step {
 		{ID: StepVerify, Title: "Verify", Run: runVerify},
 	}
 }
+
+// keepsPreset reports whether the admin accepted a preset's settings (name included) as they are.
+func keepsPreset(s *State) bool { return s.Plan.Preset != "custom" && !s.EditSettings }
 
 func rolesToApp(s *State) bool { return RolesGoToFor(s.Plan.Application.GrantTypes) == RolesToApp }
 
@@ -192,6 +202,10 @@ func runLookup(ctx context.Context, env Env, s State) (Result, error) {
 	same, err := sameName(ctx, env, s.Target.ID, s.Plan.Application.Name)
 	if err != nil {
 		return nil, err
+	}
+	if c := s.CreatedApp; c != nil {
+		// This run's own app (the admin went Back): the create step takes it again, unasked.
+		same = slices.DeleteFunc(same, func(a pingone.Application) bool { return a.ID == c.ID })
 	}
 	return func(s *State) { s.SameName = same }, nil
 }

@@ -345,3 +345,8 @@ func (f *fakeAPI) ListGroupRoleAssignments(ctx context.Context, envID, groupID s
 func (f *fakeAPI) ListPopulations(ctx context.Context, envID string) ([]pingone.Population, error) {
 	return []pingone.Population{{ID: "pop-1", Name: "Default", Default: true}}, f.call("ListPopulations")
 }
+
+func (f *fakeAPI) ListUsersPage(ctx context.Context, envID, filter string, limit int) ([]pingone.User, error) {
+	users, err := f.ListUsers(ctx, envID, filter)
+	return users[:min(limit, len(users))], err
+}

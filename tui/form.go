@@ -125,6 +125,9 @@ func field(in flows.Input, v *value) huh.Field {
 	if in.Validate != nil {
 		f.Validate(in.Validate)
 	}
+	if len(in.Suggestions) > 0 {
+		f.Suggestions(in.Suggestions)
+	}
 	return f
 }
 

@@ -36,8 +36,8 @@ func TestTheWizardPreparesThenAsksThenRunsEachStep(t *testing.T) {
 	h.wantScreen("Target environment", "Production (PRODUCTION, NA)", "Sandbox")
 	h.key("enter") // Production
 	h.key("enter") // stackone
-	if h.step() != flows.StepApplication || h.m.phase != phaseInput {
-		t.Fatalf("after the environment step ran, the app name should be asked; at %s phase %d", h.step(), h.m.phase)
+	if h.step() != flows.StepReview || h.m.phase != phaseInput {
+		t.Fatalf("after the environment step ran, the preset's review (its name included) should be asked; at %s phase %d", h.step(), h.m.phase)
 	}
 	if h.m.state.Target.ID != prodEnvID || h.m.state.Plan.Preset != "stackone" {
 		t.Errorf("the answers were not applied: target %q preset %q", h.m.state.Target.ID, h.m.state.Plan.Preset)
@@ -45,7 +45,7 @@ func TestTheWizardPreparesThenAsksThenRunsEachStep(t *testing.T) {
 	if h.m.status[0] != statusDone || h.m.status[1] != statusCurrent {
 		t.Errorf("the step list should show the first step done and the second current: %v", h.m.status)
 	}
-	h.wantScreen("✓ Choose environment", "› Name the Worker app", "StackOne Integration", "environment Production")
+	h.wantScreen("✓ Choose environment", "› Review the preset", "name: StackOne Integration", "environment Production")
 }
 
 func TestTheWholeStackOneSetupReachesTheHandOffWithTheSecretMasked(t *testing.T) {
@@ -120,14 +120,15 @@ func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
 	h := newHarness(t)
 	h.key("enter") // Production
 	h.key("enter") // stackone
+	h.changeSettings()
 	if h.step() != flows.StepApplication {
 		t.Fatalf("at %s, want the application step", h.step())
 	}
 	h.typeText("Renamed App")
 	h.key("enter") // name
-	h.key("enter") // description → lookup → review
-	if h.step() != flows.StepReview {
-		t.Fatalf("at %s, want the review step", h.step())
+	h.key("enter") // description → lookup → the settings
+	if h.step() != flows.StepSettings {
+		t.Fatalf("at %s, want the settings step", h.step())
 	}
 	if h.m.state.Plan.Application.Name != "Renamed App" {
 		t.Fatalf("name not applied: %q", h.m.state.Plan.Application.Name)
@@ -140,8 +141,8 @@ func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
 	if got := h.m.state.Plan.Application.Name; got != "StackOne Integration" {
 		t.Errorf("going back should restore the state from before the step's answers: name %q", got)
 	}
-	if h.m.status[2] != statusTodo {
-		t.Errorf("steps after the one gone back to should be to do again, adopt is %v", h.m.status[2])
+	if i := stepIndex(h, flows.StepAdopt); h.m.status[i] != statusTodo {
+		t.Errorf("steps after the one gone back to should be to do again, adopt is %v", h.m.status[i])
 	}
 	h.wantScreen("› Name the Worker app", "Renamed App")
 	if strings.Contains(h.screen(), "StackOne Integration") {
@@ -149,10 +150,11 @@ func TestEscGoesBackAndRestoresTheStateFromBeforeThatStep(t *testing.T) {
 	}
 	h.key("enter")
 	h.key("enter")
-	if h.step() != flows.StepReview || h.m.state.Plan.Application.Name != "Renamed App" {
+	if h.step() != flows.StepSettings || h.m.state.Plan.Application.Name != "Renamed App" {
 		t.Fatalf("going on again should apply the kept name: at %s, name %q", h.step(), h.m.state.Plan.Application.Name)
 	}
-	h.key("esc")
+	h.key("esc") // the application step
+	h.key("esc") // the review
 
 	h.key("shift+tab") // at the form's first field: back once more
 	if h.step() != flows.StepEnvironment {
@@ -321,19 +323,17 @@ func TestBFromTheFailureScreenGoesBackToTheLastQuestion(t *testing.T) {
 	h.api.failNext("ListApplications", &pingone.Error{Status: 403, Code: pingone.CodeAccessFailed, ID: "forbidden-1", Message: "You do not have access to this resource."})
 	h.key("enter")
 	h.key("enter")
-	h.key("enter")
-	h.key("enter") // name, description → lookup fails
-	if h.m.phase != phaseFailed || h.step() != flows.StepApplication {
+	h.key("enter") // use the preset's settings → lookup fails
+	if h.m.phase != phaseFailed || h.step() != flows.StepReview {
 		t.Fatalf("the lookup should have failed, at %s phase %d", h.step(), h.m.phase)
 	}
 	h.wantScreen("PingOne refused", "forbidden-1", "list applications")
 	h.key("b")
-	if h.m.phase != phaseInput || h.step() != flows.StepApplication {
-		t.Fatalf("b should reopen the step's questions, at %s phase %d", h.step(), h.m.phase)
+	if h.m.phase != phaseInput || h.step() != flows.StepReview {
+		t.Fatalf("b should reopen the last questions, at %s phase %d", h.step(), h.m.phase)
 	}
 	h.key("enter")
-	h.key("enter")
-	if h.step() != flows.StepReview {
+	if h.step() != flows.StepSignInUser {
 		t.Errorf("answering again should move on, at %s", h.step())
 	}
 }
@@ -392,7 +392,7 @@ func TestEscWhileACallIsInFlightWaitsForItsAnswer(t *testing.T) {
 	}
 	h.hold = false
 	h.release()
-	if h.step() != flows.StepApplication || h.m.phase != phaseInput || h.m.state.Target.ID != prodEnvID {
+	if h.step() != flows.StepReview || h.m.phase != phaseInput || h.m.state.Target.ID != prodEnvID {
 		t.Errorf("the call's answer should move the wizard on, at %s phase %d", h.step(), h.m.phase)
 	}
 }
@@ -436,6 +436,7 @@ func TestInlineValidationKeepsTheFormOnTheField(t *testing.T) {
 	h := newHarness(t)
 	h.key("enter")
 	h.key("enter")
+	h.changeSettings()
 	h.typeText("  ")
 	h.key("enter")
 	if h.step() != flows.StepApplication || h.focusedKey() != "name" {
@@ -650,10 +651,10 @@ func TestThePlanFromFlagsPrefillsTheAnswers(t *testing.T) {
 	if h.m.state.Target.ID != sandEnvID {
 		t.Errorf("the environment from the plan should be preselected, got %s", h.m.state.Target.ID)
 	}
-	if h.step() != flows.StepApplication {
+	if h.step() != flows.StepReview {
 		t.Fatalf("at %s", h.step())
 	}
-	h.wantScreen("From Flags")
+	h.wantScreen("name: From Flags")
 }
 
 // environ is a fixed set of environment variables for a termenv output.
@@ -696,12 +697,13 @@ func TestWithNoColorTheScreenIsPlainText(t *testing.T) {
 func TestGoingBackAndRenamingTheCreatedAppRenamesItInsteadOfMakingASecond(t *testing.T) {
 	h := newHarness(t)
 	h.enterUntil(flows.StepRoleFix, phaseInput)
-	for h.step() != flows.StepApplication {
+	for h.step() != flows.StepReview {
 		h.key("esc")
 		if h.m.phase != phaseInput {
 			t.Fatalf("at %s phase %d", h.step(), h.m.phase)
 		}
 	}
+	h.changeSettings()
 	h.typeText("Renamed Integration")
 	h.toDone()
 	if got := h.api.count("CreateApplication"); got != 1 {
@@ -769,4 +771,24 @@ func TestTheRevealedSecretIsNeverCutAtAnyWidth(t *testing.T) {
 			}
 		})
 	}
+}
+
+// changeSettings answers the preset's review with "Change them one by one": the name comes next.
+func (h *harness) changeSettings() {
+	h.t.Helper()
+	if h.step() != flows.StepReview {
+		h.t.Fatalf("at %s, want the review", h.step())
+	}
+	h.key("down")
+	h.key("enter")
+}
+
+func stepIndex(h *harness, id string) int {
+	for i, st := range h.m.steps {
+		if st.ID == id {
+			return i
+		}
+	}
+	h.t.Fatalf("no step %s", id)
+	return -1
 }

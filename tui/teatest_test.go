@@ -39,8 +39,6 @@ func TestAStackOneSetupRunsEndToEndInARealProgram(t *testing.T) {
 	for _, screen := range []string{
 		"Target environment",
 		"What are you connecting?",
-		"Application name",
-		"Description",
 		"The stackone preset sets",
 		"Who will sign in through the app?",
 		"Skip: I will fix roles myself",

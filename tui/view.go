@@ -24,6 +24,7 @@ const (
 var doingLabels = map[string]string{
 	flows.StepEnvironment: "Choosing the environment",
 	flows.StepApplication: "Looking for an app of that name",
+	flows.StepReview:      "Looking for an app of that name",
 	flows.StepSignInUser:  "Finding the user who will sign in",
 	flows.StepCreate:      "Creating the Worker app",
 	flows.StepEnable:      "Enabling it",

@@ -100,6 +100,13 @@ var tapeString = regexp.MustCompile(`^"(.*)"$`)
 // replayTape runs demo.tape's visible part (after Show) in tm: every Type and key is sent, every
 // Wait+Screen must come true. before, if set, runs before the tape's last keystroke.
 func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
+	waits, _ = replayTapeCounting(t, tm, before)
+	return waits
+}
+
+// replayTapeCounting replays demo.tape and also counts the keystrokes (each typed character,
+// each key) sent before the screen first showed a verified hand-off.
+func replayTapeCounting(t testing.TB, tm *tmux, before func()) (waits, keystrokes int) {
 	t.Helper()
 	data, err := os.ReadFile("../../demo.tape")
 	if err != nil {
@@ -130,10 +137,26 @@ func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
 			last = i
 		}
 	}
+	launched, verified := false, false // counting starts once the program shows its first screen
 	for i, st := range steps {
 		if i == last && before != nil {
 			before()
 		}
+		if launched && !verified {
+			switch st.cmd {
+			case "Type":
+				keystrokes += len([]rune(strings.Trim(st.arg, `"`)))
+			case "Enter", "Escape", "Tab", "Up", "Down", "Space", "Ctrl+E":
+				n := 1
+				if st.arg != "" {
+					n, _ = strconv.Atoi(st.arg)
+				}
+				keystrokes += n
+			case "Wait+Screen":
+				verified = strings.Contains(st.arg, "Verified")
+			}
+		}
+		launched = launched || st.cmd == "Wait+Screen"
 		switch st.cmd {
 		case "Type":
 			m := tapeString.FindStringSubmatch(st.arg)
@@ -151,6 +174,8 @@ func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
 			for j := 0; j < n; j++ {
 				tm.send(st.cmd)
 			}
+		case "Ctrl+E":
+			tm.send("C-e")
 		case "Wait+Screen":
 			tm.waitFor(regexp.MustCompile(strings.Trim(st.arg, "/")), 15*time.Second)
 			waits++
@@ -160,7 +185,7 @@ func replayTape(t testing.TB, tm *tmux, before func()) (waits int) {
 			t.Fatalf("demo.tape uses %q, which the replay does not understand: teach it or change the tape", st.cmd)
 		}
 	}
-	return waits
+	return waits, keystrokes
 }
 
 // TestDemoTapeReplaysAgainstTheRealBinaryInTmux keeps demo.tape true: its keystrokes, sent to the
@@ -170,9 +195,15 @@ func TestDemoTapeReplaysAgainstTheRealBinaryInTmux(t *testing.T) {
 		t.Skip("real terminal test")
 	}
 	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
-	if waits := replayTape(t, tm, nil); waits < 5 {
+	waits, keys := replayTapeCounting(t, tm, nil)
+	if waits < 5 {
 		t.Fatalf("only %d Wait+Screen lines replayed", waits)
 	}
+	// From launch to a verified hand-off on the stackone path, without flags.
+	if keys > 8 {
+		t.Errorf("the demo takes %d keystrokes to a verified hand-off, target 8", keys)
+	}
+	t.Logf("%d keystrokes from launch to a verified hand-off", keys)
 	// The demo ends verified by a real sign-in as jdoe, so the wizard exits 0.
 	tm.send("-l", "echo EXIT=$?")
 	tm.send("Enter")
@@ -188,7 +219,7 @@ func TestTheWizardExitsOneWhenTheAppDoesNotWork(t *testing.T) {
 	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
 	tm.send("-l", "bin/pingone-setup --demo --preset stackone --user jdoe; echo EXIT=$?")
 	tm.send("Enter")
-	for _, want := range []string{"Target environment", "What are you connecting", "Application name", "Description", "Use these settings", "Who will sign in"} {
+	for _, want := range []string{"Target environment", "What are you connecting", "Use these settings", "Who will sign in through the app"} {
 		tm.waitFor(regexp.MustCompile(want), 15*time.Second)
 		tm.send("Enter")
 	}
@@ -259,7 +290,7 @@ func TestCtrlCExits130AndSaysWhatWasCreated(t *testing.T) {
 	// Interrupted after the app exists: it says what was already done.
 	tm.send("-l", "clear; bin/pingone-setup --demo --preset stackone --user jdoe; echo EXIT=$?")
 	tm.send("Enter")
-	for _, want := range []string{"Target environment", "What are you connecting", "Application name", "Description", "Use these settings", "Who will sign in"} {
+	for _, want := range []string{"Target environment", "What are you connecting", "Use these settings", "Who will sign in through the app"} {
 		tm.waitFor(regexp.MustCompile(want), 15*time.Second)
 		tm.send("Enter")
 	}
