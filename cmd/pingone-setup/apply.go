@@ -91,6 +91,12 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	if c.targetEnv != "" {
 		plan.EnvironmentID = c.targetEnv
 	}
+	dbg, err := openDebug(stdout, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
 	sess, err := signIn(ctx, c, stdin, stderr)
 	if err != nil {
 		return failJSON(c, stdout, "apply", flows.State{}, err)

@@ -444,7 +444,7 @@ func TestTheJSONDocumentKeepsItsShape(t *testing.T) {
 
 func TestTheFlagTableInTheHelpNamesEveryEnvironmentVariable(t *testing.T) {
 	_, out, _ := runArgs("--help")
-	for _, v := range []string{"PINGONE_REGION_CODE", "PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_API_ACCESS_TOKEN", "PINGONE_API_URL", "PINGONE_AUTH_URL"} {
+	for _, v := range []string{"PINGONE_REGION_CODE", "PINGONE_ENVIRONMENT_ID", "PINGONE_CLIENT_ID", "PINGONE_CLIENT_SECRET", "PINGONE_API_ACCESS_TOKEN", "PINGONE_API_URL", "PINGONE_AUTH_URL", envDebug, envDebugFile} {
 		if !strings.Contains(out, v) {
 			t.Errorf("--help does not mention %s", v)
 		}

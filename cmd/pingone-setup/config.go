@@ -57,6 +57,9 @@ type common struct {
 	transcript       string
 	demo             bool
 	propagation      time.Duration
+
+	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
+	debug *debugLog
 }
 
 // Flag annotations: which group of the help a flag is listed in, and its environment variable.
@@ -206,8 +209,10 @@ type session struct {
 	endpoints pingone.Endpoints
 	region    string
 	closers   []func()
-	// transcript collects every call when --transcript is set.
+	// transcript collects every call when --transcript is set; debug prints each one when
+	// PINGONE_SETUP_DEBUG is set.
 	transcript *transcriptFile
+	debug      *debugLog
 	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
 	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
 	// propagation bounds the wait for new role assignments; progress hears what a step waits for.
@@ -246,10 +251,10 @@ func (s *session) say(msg string) {
 }
 
 func (s *session) instrument(c *pingone.Client) {
-	if s.transcript != nil {
-		c.Transcript = s.transcript.record
+	if s.transcript != nil || s.debug != nil {
+		c.Transcript = s.record
 	}
-	if s.client != nil {
+	if s.client != nil && s.client != c {
 		c.TransactionID = s.client.TransactionID
 	}
 }
@@ -339,7 +344,7 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
-	if err := s.openTranscript(c.transcript); err != nil {
+	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -66,7 +66,7 @@ func startDemo(ctx context.Context, c *common) (*session, error) {
 		}
 		return api, err
 	}
-	if err := s.openTranscript(c.transcript); err != nil {
+	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		stop()
 		return nil, err
 	}

@@ -64,6 +64,12 @@ func runDoctor(ctx context.Context, c *common, app, user, caps string, stdin io.
 			return badUsage("--capabilities: unknown %q (choose from %s)", id, strings.Join(flows.CapabilityIDs(), ", "))
 		}
 	}
+	dbg, err := openDebug(stdout, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
 	sess, err := signIn(ctx, c, stdin, stderr)
 	if err != nil {
 		return failJSON(c, stdout, "doctor", flows.State{}, connectionError(err))
@@ -164,6 +170,12 @@ func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdo
 	if app == "" {
 		return badUsage("export needs --app NAME|ID")
 	}
+	dbg, err := openDebug(stdout, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
 	sess, err := signIn(ctx, c, stdin, stderr)
 	if err != nil {
 		return failJSON(c, stdout, "export", flows.State{}, err)

@@ -55,6 +55,10 @@ Secrets are never flag values.`,
   PINGONE_REGION_CODE, PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET,
   PINGONE_API_ACCESS_TOKEN, PINGONE_API_URL and PINGONE_AUTH_URL stand in for the flags above
   that name them (a flag wins).
+  PINGONE_SETUP_DEBUG=api prints one line per PingOne API call (method, path, status, duration,
+  error id; redacted, as --transcript) to stderr as it happens. While the wizard has the screen,
+  and stderr is that same terminal, the lines are printed when it exits.
+  PINGONE_SETUP_DEBUG_FILE=PATH appends those lines to PATH instead: tail -f it beside the wizard.
 
 Exit codes:
   0    done, and verified (or every check passed where no live proof is possible)
@@ -99,6 +103,12 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	if appName != "" {
 		plan.Application.Name = appName
 	}
+	dbg, err := openDebug(stdout, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer func() { dbg.release(stderr); dbg.close() }()
+	c.debug = dbg
 	sess, err := signIn(ctx, c, stdin, stderr)
 	if err != nil {
 		return err
@@ -108,6 +118,7 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	m := tui.New(tui.Options{Env: sess.env(true, false), Plan: plan, Steps: flows.Steps(), Stdout: out})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
 	final, err := p.Run()
+	dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
 	fm, _ := final.(tui.Model)
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted() {
 		printCreatedOnExit(stderr, fm.Created())
