@@ -1,6 +1,11 @@
 # pingone-setup: make help lists the targets.
 .DEFAULT_GOAL := help
 BIN := bin/pingone-setup
+# What --version prints; override on the command line (make build VERSION=v1.2.0).
+VERSION ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null)
+DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
 .PHONY: help build demo-run test lint golden fuzz demo
 
@@ -8,7 +13,7 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## Build bin/pingone-setup
-	go build -o $(BIN) ./cmd/pingone-setup
+	go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/pingone-setup
 
 demo-run: ## Run the wizard against the built-in simulated PingOne
 	go run ./cmd/pingone-setup --demo

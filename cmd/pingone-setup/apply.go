@@ -10,30 +10,75 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 )
 
-func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// applyOptions are apply's own flags.
+type applyOptions struct {
+	planFile, envFile                 string
+	dryRun, yes, showSecret, detailed bool
+}
+
+func newApplyCmd(s *streams) *cobra.Command {
 	var c common
-	var planFile, envFile string
-	var dryRun, yes, showSecret, detailed bool
-	fs := newFlagSet("apply", stderr)
-	c.register(fs)
-	fs.StringVar(&planFile, "plan", "", "the plan file (YAML) to apply")
-	fs.BoolVar(&dryRun, "dry-run", false, "print the changes and make none")
-	fs.BoolVar(&yes, "yes", false, "apply without asking")
-	fs.StringVar(&envFile, "env-file", "", "write the credentials to this .env file (mode 0600)")
-	fs.BoolVar(&showSecret, "show-secret", false, "include the client secret in the output")
-	fs.BoolVar(&detailed, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending (as terraform plan)")
-	if err := parse(fs, args); err != nil {
-		return err
+	var o applyOptions
+	cmd := &cobra.Command{
+		Use:   "apply --plan FILE",
+		Short: "Make PingOne match a plan file, without a terminal",
+		Long: `apply makes the live tenant match a plan file (YAML; its keys mirror the PingOne API): it
+creates the Worker application of the plan's name in the target environment, or updates it in
+place, with its settings, scopes, admin-only access and role assignments; then hands off the
+credentials and verifies them with a real sign-in. It is idempotent: a second apply of the same
+plan changes nothing, and nothing is ever created twice.
+
+Without --yes it shows the changes and asks first; with no terminal to ask on, it refuses.
+--dry-run shows the changes and makes none.`,
+		Example: `  # See what would change, then apply and write the credentials to a private .env file
+  pingone-setup apply --plan stackone.yaml --dry-run
+  pingone-setup apply --plan stackone.yaml --yes --env-file .env
+
+  # In CI: exit 2 when the tenant has drifted from the plan (as terraform plan -detailed-exitcode)
+  pingone-setup apply --plan stackone.yaml --dry-run --detailed-exitcode --output json
+
+  # Reproduce an existing app in another environment
+  pingone-setup export --app "StackOne Integration" > stackone.yaml
+  pingone-setup apply --plan stackone.yaml --target-environment-id ENV_ID --yes`,
+		Annotations: map[string]string{annFooter: `Exit codes:
+  0    applied, or nothing to change, and working
+  1    failed, or applied but not working (an [error] finding remains, or verification failed)
+  2    usage error; with --dry-run --detailed-exitcode: changes are pending
+  130  interrupted (Ctrl-C)`},
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runApply(cmd.Context(), &c, o, s.in, s.out, s.err)
+		},
 	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&o.planFile, "plan", "", "the plan file (YAML) to apply")
+	metavar(fs, "plan", "FILE")
+	fs.BoolVar(&o.dryRun, "dry-run", false, "print the changes and make none")
+	fs.BoolVar(&o.detailed, "detailed-exitcode", false, "with --dry-run: exit 2 when changes are pending (as terraform plan)")
+	fs.BoolVar(&o.yes, "yes", false, "apply without asking")
+	fs.StringVar(&o.envFile, "env-file", "", "write the credentials to this .env file (mode 0600)")
+	metavar(fs, "env-file", "PATH")
+	fs.BoolVar(&o.showSecret, "show-secret", false, "include the client secret in the output")
+	_ = cmd.MarkFlagFilename("plan", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("env-file")
+	c.register(cmd)
+	return cmd
+}
+
+func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, stdout, stderr io.Writer) error {
+	planFile, envFile := o.planFile, o.envFile
+	dryRun, yes, showSecret, detailed := o.dryRun, o.yes, o.showSecret, o.detailed
 	if err := c.validate(); err != nil {
 		return err
 	}
 	if planFile == "" {
-		return usagef("apply needs --plan FILE")
+		return badUsage("apply needs --plan FILE")
 	}
 	data, err := os.ReadFile(planFile)
 	if err != nil {
@@ -41,14 +86,20 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	plan, err := flows.ParsePlan(data)
 	if err != nil {
-		return failJSON(&c, stdout, "apply", flows.State{}, usageError{msg: fmt.Sprintf("%s: %v", planFile, err), err: err})
+		return failJSON(c, stdout, "apply", flows.State{}, usageError{msg: fmt.Sprintf("%s: %v", planFile, err), err: err})
 	}
 	if c.targetEnv != "" {
 		plan.EnvironmentID = c.targetEnv
 	}
-	sess, err := signIn(ctx, &c, stdin, stderr)
+	dbg, err := openDebug(stdout, stderr, false)
 	if err != nil {
-		return failJSON(&c, stdout, "apply", flows.State{}, err)
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
+	sess, err := signIn(ctx, c, stdin, stderr)
+	if err != nil {
+		return failJSON(c, stdout, "apply", flows.State{}, err)
 	}
 	defer sess.close()
 
@@ -64,10 +115,10 @@ func applyCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fmt.Fprintln(talk, "Changes to make:")
 			printChanges(talk, state.Changes)
 			if !isTerminal(stdin) {
-				return failJSON(&c, stdout, "apply", state, usagef("apply would change PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only see the changes"))
+				return failJSON(c, stdout, "apply", state, usagef("apply would change PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only see the changes"))
 			}
 			if !ask(stdin, talk, "Apply these changes? [y/N] ") {
-				return failJSON(&c, stdout, "apply", state, errDeclined)
+				return failJSON(c, stdout, "apply", state, errDeclined)
 			}
 		}
 		// Consent given, or nothing to write: the real run hands over credentials and verifies.

@@ -3,13 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/oauth2"
 
 	"github.com/pingone-setup/pingone-setup/flows"
@@ -20,6 +21,9 @@ import (
 type usageError struct {
 	msg string
 	err error
+	// hint: the command line itself is wrong, so the message is followed by where to read the
+	// command's usage.
+	hint bool
 }
 
 func (e usageError) Error() string { return e.msg }
@@ -27,10 +31,16 @@ func (e usageError) Error() string { return e.msg }
 // Unwrap returns the cause, if any, so a cancellation still exits 130.
 func (e usageError) Unwrap() error { return e.err }
 
+// usagef is an exit-2 error that is not a mistake in the flags (no terminal, cannot connect).
 func usagef(format string, a ...any) error { return usageError{msg: fmt.Sprintf(format, a...)} }
 
-// common are the flags every command shares (product.md's command line contract). Each also
-// reads the environment variables PingOne's SDK and Terraform provider use.
+// badUsage is a mistake in the command line: a missing or wrong flag or argument.
+func badUsage(format string, a ...any) error {
+	return usageError{msg: fmt.Sprintf(format, a...), hint: true}
+}
+
+// common are the flags every command that signs in shares (product.md's command line contract).
+// Each also reads the environment variables PingOne's SDK and Terraform provider use.
 type common struct {
 	region           string
 	environmentID    string
@@ -47,37 +57,145 @@ type common struct {
 	transcript       string
 	demo             bool
 	propagation      time.Duration
+
+	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
+	debug *debugLog
 }
 
-func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.region, "region", os.Getenv("PINGONE_REGION_CODE"), "PingOne region: NA, EU, CA, AU, SG or AP (env PINGONE_REGION_CODE)")
-	fs.StringVar(&c.environmentID, "environment-id", os.Getenv("PINGONE_ENVIRONMENT_ID"), "environment you sign in to (env PINGONE_ENVIRONMENT_ID)")
-	fs.StringVar(&c.targetEnv, "target-environment-id", "", "environment to set up (default: the sign-in environment)")
-	fs.StringVar(&c.clientID, "client-id", os.Getenv("PINGONE_CLIENT_ID"), "client ID of an existing worker to sign in with (env PINGONE_CLIENT_ID)")
-	fs.StringVar(&c.clientSecretFile, "client-secret-file", "", "file holding that worker's secret, or - for stdin (env PINGONE_CLIENT_SECRET)")
-	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an access token (env PINGONE_API_ACCESS_TOKEN)")
-	fs.StringVar(&c.login, "login", "", "sign in as yourself: browser or device")
-	fs.StringVar(&c.loginClientID, "login-client-id", "", "client ID of the sign-in app used for --login")
-	fs.IntVar(&c.loginPort, "login-port", 7464, "loopback port of the browser sign-in's callback (http://127.0.0.1:PORT/callback)")
-	fs.StringVar(&c.apiURL, "api-url", os.Getenv("PINGONE_API_URL"), "explicit API base URL, ending in /v1 (env PINGONE_API_URL)")
-	fs.StringVar(&c.authURL, "auth-url", os.Getenv("PINGONE_AUTH_URL"), "explicit auth base URL (env PINGONE_AUTH_URL)")
-	fs.StringVar(&c.output, "output", "text", "output format: text or json")
-	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
-	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
+// Flag annotations: which group of the help a flag is listed in, and its environment variable.
+const (
+	annGroup = "pingone-setup/group"
+	// annEnv: the flag's value defaults to this environment variable.
+	annEnv = "pingone-setup/env"
+	// annEnvInstead: this environment variable is read instead of the flag (a secret the flag
+	// names the file of).
+	annEnvInstead = "pingone-setup/env-instead"
+	// annVar names the flag's value in the help.
+	annVar = "pingone-setup/var"
+
+	groupSignIn = "Sign-in flags"
+	groupOutput = "Output flags"
+)
+
+func (c *common) register(cmd *cobra.Command) {
+	fs := cmd.Flags()
+	// What to set up: listed with the command's own flags.
+	fs.StringVar(&c.targetEnv, "target-environment-id", "", "the target environment, where the app is or goes (default: the sign-in environment)")
+	metavar(fs, "target-environment-id", "ID")
 	fs.DurationVar(&c.propagation, "propagation-timeout", flows.DefaultPropagationTimeout, "how long verification waits for PingOne to apply new role assignments")
+
+	fs.StringVar(&c.region, "region", "", "PingOne region: NA, EU, CA, AU, SG or AP (default: found from the environment)")
+	metavar(fs, "region", "CODE")
+	envFlag(fs, "region", annEnv, "PINGONE_REGION_CODE")
+	fs.StringVar(&c.environmentID, "environment-id", "", "the environment you sign in to")
+	metavar(fs, "environment-id", "ID")
+	envFlag(fs, "environment-id", annEnv, "PINGONE_ENVIRONMENT_ID")
+	fs.StringVar(&c.clientID, "client-id", "", "client ID of an existing worker to sign in with")
+	metavar(fs, "client-id", "ID")
+	envFlag(fs, "client-id", annEnv, "PINGONE_CLIENT_ID")
+	fs.StringVar(&c.clientSecretFile, "client-secret-file", "", "file holding that worker's secret, or - for stdin")
+	metavar(fs, "client-secret-file", "FILE")
+	envFlag(fs, "client-secret-file", annEnvInstead, "PINGONE_CLIENT_SECRET")
+	fs.StringVar(&c.tokenFile, "token-file", "", "file holding an access token, or - for stdin")
+	metavar(fs, "token-file", "FILE")
+	envFlag(fs, "token-file", annEnvInstead, "PINGONE_API_ACCESS_TOKEN")
+	fs.StringVar(&c.login, "login", "", "sign in as yourself, in the browser or with a device code")
+	metavar(fs, "login", "browser|device")
+	fs.StringVar(&c.loginClientID, "login-client-id", "", "client ID of the sign-in app used for --login")
+	metavar(fs, "login-client-id", "ID")
+	fs.IntVar(&c.loginPort, "login-port", 7464, "loopback port of the browser sign-in's callback (http://127.0.0.1:PORT/callback)")
+	metavar(fs, "login-port", "PORT")
+	fs.StringVar(&c.apiURL, "api-url", "", "explicit API base URL, ending in /v1")
+	metavar(fs, "api-url", "URL")
+	envFlag(fs, "api-url", annEnv, "PINGONE_API_URL")
+	fs.StringVar(&c.authURL, "auth-url", "", "explicit auth base URL")
+	metavar(fs, "auth-url", "URL")
+	envFlag(fs, "auth-url", annEnv, "PINGONE_AUTH_URL")
+	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
+	for _, name := range []string{"region", "environment-id", "client-id", "client-secret-file", "token-file", "login", "login-client-id", "login-port", "api-url", "auth-url", "demo"} {
+		annotate(fs, name, annGroup, groupSignIn)
+	}
+
+	fs.StringVar(&c.output, "output", "text", "output format: text, or json for one JSON document on stdout")
+	metavar(fs, "output", "text|json")
+	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
+	metavar(fs, "transcript", "FILE")
+	annotate(fs, "output", annGroup, groupOutput)
+	annotate(fs, "transcript", annGroup, groupOutput)
+
+	complete(cmd, "region", regionNames()...)
+	complete(cmd, "login", "browser", "device")
+	complete(cmd, "output", "text", "json")
+	for _, name := range []string{"client-secret-file", "token-file", "transcript"} {
+		_ = cmd.MarkFlagFilename(name)
+	}
+}
+
+func regionNames() []string {
+	var names []string
+	for _, r := range pingone.Regions {
+		names = append(names, string(r))
+	}
+	return names
+}
+
+// annotate sets a flag's annotation; the flag must exist (a typo panics in every test).
+func annotate(fs *pflag.FlagSet, name, key, value string) {
+	if err := fs.SetAnnotation(name, key, []string{value}); err != nil {
+		panic(err)
+	}
+}
+
+// envFlag ties a flag to an environment variable: the annotation is what reads it (annEnv), and
+// what the help and the contract test show.
+func envFlag(fs *pflag.FlagSet, name, kind, envVar string) { annotate(fs, name, kind, envVar) }
+
+// metavar names a flag's value in the help: --plan FILE.
+func metavar(fs *pflag.FlagSet, name, v string) { annotate(fs, name, annVar, v) }
+
+// complete offers fixed values for a flag in shell completion.
+func complete(cmd *cobra.Command, name string, values ...string) {
+	if err := cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+		panic(err)
+	}
+}
+
+// envDefaults gives every flag tied to an environment variable (annEnv) that variable's value,
+// unless the flag was given: flags win over the environment.
+func envDefaults(fs *pflag.FlagSet) error {
+	var err error
+	fs.VisitAll(func(f *pflag.Flag) {
+		envVar := annotation(f, annEnv)
+		if envVar == "" || f.Changed || err != nil {
+			return
+		}
+		if v := os.Getenv(envVar); v != "" {
+			if e := f.Value.Set(v); e != nil {
+				err = badUsage("%s=%q: %v", envVar, v, e)
+			}
+		}
+	})
+	return err
+}
+
+func annotation(f *pflag.Flag, key string) string {
+	if v := f.Annotations[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func (c *common) validate() error {
 	if c.output != "text" && c.output != "json" {
-		return usagef("--output must be text or json, not %q", c.output)
+		return badUsage("--output must be text or json, not %q", c.output)
 	}
 	if c.login != "" && c.login != "browser" && c.login != "device" {
-		return usagef("--login must be browser or device, not %q", c.login)
+		return badUsage("--login must be browser or device, not %q", c.login)
 	}
 	for name, id := range map[string]string{"--environment-id": c.environmentID, "--target-environment-id": c.targetEnv} {
 		if id != "" {
 			if err := flows.ValidateUUID(id); err != nil {
-				return usagef("%s: %v", name, err)
+				return badUsage("%s: %v", name, err)
 			}
 		}
 	}
@@ -91,8 +209,10 @@ type session struct {
 	endpoints pingone.Endpoints
 	region    string
 	closers   []func()
-	// transcript collects every call when --transcript is set.
+	// transcript collects every call when --transcript is set; debug prints each one when
+	// PINGONE_SETUP_DEBUG is set.
 	transcript *transcriptFile
+	debug      *debugLog
 	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
 	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
 	// propagation bounds the wait for new role assignments; progress hears what a step waits for.
@@ -131,10 +251,10 @@ func (s *session) say(msg string) {
 }
 
 func (s *session) instrument(c *pingone.Client) {
-	if s.transcript != nil {
-		c.Transcript = s.transcript.record
+	if s.transcript != nil || s.debug != nil {
+		c.Transcript = s.record
 	}
-	if s.client != nil {
+	if s.client != nil && s.client != c {
 		c.TransactionID = s.client.TransactionID
 	}
 }
@@ -160,7 +280,7 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		return nil, err
 	}
 	if token != "" && c.login != "" {
-		return nil, usagef("choose one sign-in: --token-file or --login")
+		return nil, badUsage("choose one sign-in: --token-file or --login")
 	}
 	if token == "" && c.clientID == "" && c.login == "" {
 		token = strings.TrimSpace(os.Getenv("PINGONE_API_ACCESS_TOKEN"))
@@ -184,7 +304,7 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 	case c.region != "":
 		r, err := pingone.ParseRegion(c.region)
 		if err != nil {
-			return nil, usagef("--region: %v", err)
+			return nil, badUsage("--region: %v", err)
 		}
 		region = r
 	case c.apiURL == "" && c.authURL == "" && envID != "":
@@ -192,7 +312,7 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 	}
 	ep, err := pingone.ResolveEndpoints(region, c.apiURL, c.authURL)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, badUsage("%v", err)
 	}
 	s := &session{endpoints: ep, region: string(region)}
 	var ts oauth2.TokenSource
@@ -211,20 +331,20 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 			return nil, err
 		}
 		if secret == "" {
-			return nil, usagef("--client-id needs the secret: --client-secret-file FILE (or - for stdin) or PINGONE_CLIENT_SECRET")
+			return nil, badUsage("--client-id needs the secret: --client-secret-file FILE (or - for stdin) or PINGONE_CLIENT_SECRET")
 		}
 		if c.environmentID == "" {
-			return nil, usagef("--client-id needs --environment-id (the worker's environment)")
+			return nil, badUsage("--client-id needs --environment-id (the worker's environment)")
 		}
 		if ts, err = workerSignIn(ctx, ep, c.environmentID, c.clientID, secret); err != nil {
 			return nil, fmt.Errorf("sign in as worker %s: %w", c.clientID, err)
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
-		return nil, usagef("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
-	if err := s.openTranscript(c.transcript); err != nil {
+	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/internal/simsignin"
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -19,10 +21,10 @@ import (
 func serveSimulator(addr string) (*pingonetest.Server, string, func(), error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return nil, "", nil, usagef("--listen %q: want 127.0.0.1:PORT", addr)
+		return nil, "", nil, badUsage("--listen %q: want 127.0.0.1:PORT", addr)
 	}
 	if !pingone.IsLoopbackHost(host) {
-		return nil, "", nil, usagef("--listen %q: the simulator listens on loopback addresses only", addr)
+		return nil, "", nil, badUsage("--listen %q: the simulator listens on loopback addresses only", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -64,20 +66,45 @@ func startDemo(ctx context.Context, c *common) (*session, error) {
 		}
 		return api, err
 	}
-	if err := s.openTranscript(c.transcript); err != nil {
+	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		stop()
 		return nil, err
 	}
 	return s, nil
 }
 
-func simulateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("simulate", stderr)
-	listen := fs.String("listen", "127.0.0.1:8701", "loopback address to serve the simulated PingOne on")
-	if err := parse(fs, args); err != nil {
-		return err
+func newSimulateCmd(s *streams) *cobra.Command {
+	var listen string
+	cmd := &cobra.Command{
+		Use:   "simulate",
+		Short: "Serve the simulated PingOne on a loopback address",
+		Long: `simulate serves the simulated PingOne that --demo runs inside the wizard: the Management API, the
+sign-in endpoints and a seeded organization with an admin worker, an admin user, and jdoe, who holds
+no admin role (the classic 403 trap). It prints the URLs and credentials to use and runs until
+Ctrl-C. Point any command at it with --api-url and --auth-url. It listens on loopback addresses
+only, and keeps nothing when it stops.`,
+		Example: `  # Serve it, then set up an app against it from another terminal
+  pingone-setup simulate --listen 127.0.0.1:8701
+  export PINGONE_CLIENT_SECRET=SECRET_IT_PRINTED
+  pingone-setup --api-url http://127.0.0.1:8701/v1 --auth-url http://127.0.0.1:8701 \
+      --environment-id ENV_ID_IT_PRINTED --client-id CLIENT_ID_IT_PRINTED`,
+		Annotations: map[string]string{annFooter: `Exit codes:
+  0    stopped (Ctrl-C)
+  1    could not listen on that address
+  2    usage error`},
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSimulate(cmd.Context(), listen, s.out)
+		},
 	}
-	sim, base, stop, err := serveSimulator(*listen)
+	cmd.Flags().SortFlags = false
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8701", "loopback address to serve the simulated PingOne on")
+	metavar(cmd.Flags(), "listen", "127.0.0.1:PORT")
+	return cmd
+}
+
+func runSimulate(ctx context.Context, listen string, stdout io.Writer) error {
+	sim, base, stop, err := serveSimulator(listen)
 	if err != nil {
 		return err
 	}

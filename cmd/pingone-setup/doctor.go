@@ -6,43 +6,79 @@ import (
 	"io"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 )
 
-func doctorCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func newDoctorCmd(s *streams) *cobra.Command {
 	var c common
 	var app, user, caps string
-	fs := newFlagSet("doctor", stderr)
-	c.register(fs)
-	fs.StringVar(&app, "app", "", "the application to diagnose: its exact name or its ID (client ID)")
-	fs.StringVar(&user, "user", "", "username or email of the user who will sign in (default: you)")
-	fs.StringVar(&caps, "capabilities", "", "what the connector calls, comma separated (default: from the app's preset): "+strings.Join(flows.CapabilityIDs(), ", "))
-	if err := parse(fs, args); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "doctor --app NAME|ID",
+		Short: "Diagnose an existing application and the user who will sign in",
+		Long: `doctor reads a live application and judges it as PingOne will at sign-in: is it enabled, are its
+grant types and scopes right, does admin-only access or a group policy refuse the user, and for
+each capability the connector needs, does the user who will sign in (or, for client credentials,
+the app itself) hold a role that covers it in the target environment, directly or through a
+group. Each problem says which calls will fail and how to fix it. doctor changes nothing.`,
+		Example: `  # Will jdoe's sign-in through the StackOne app work?
+  pingone-setup doctor --app "StackOne Integration" --user jdoe@example.com
+
+  # The same check for a sync worker's own roles, as JSON for a script
+  pingone-setup doctor --app CLIENT_ID --capabilities users,groups --output json`,
+		Annotations: map[string]string{annFooter: `Exit codes:
+  0    healthy
+  1    problems found
+  2    usage error, or PingOne could not be reached or read
+  130  interrupted (Ctrl-C)`},
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDoctor(cmd.Context(), &c, app, user, caps, s.in, s.out, s.err)
+		},
 	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&app, "app", "", "the application to diagnose: its exact name or its ID (client ID)")
+	metavar(fs, "app", "NAME|ID")
+	fs.StringVar(&user, "user", "", "username or email of the user who will sign in (default: you)")
+	metavar(fs, "user", "USERNAME")
+	fs.StringVar(&caps, "capabilities", "", "what the connector calls, comma separated (default: from the app's preset): "+strings.Join(flows.CapabilityIDs(), ", "))
+	metavar(fs, "capabilities", "LIST")
+	complete(cmd, "capabilities", flows.CapabilityIDs()...)
+	c.register(cmd)
+	return cmd
+}
+
+func runDoctor(ctx context.Context, c *common, app, user, caps string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
 	if app == "" {
-		return usagef("doctor needs --app NAME|ID")
+		return badUsage("doctor needs --app NAME|ID")
 	}
 	capList := flows.Split(caps)
 	for _, id := range capList {
 		if _, ok := flows.CapabilityByID(id); !ok {
-			return usagef("--capabilities: unknown %q (choose from %s)", id, strings.Join(flows.CapabilityIDs(), ", "))
+			return badUsage("--capabilities: unknown %q (choose from %s)", id, strings.Join(flows.CapabilityIDs(), ", "))
 		}
 	}
-	sess, err := signIn(ctx, &c, stdin, stderr)
+	dbg, err := openDebug(stdout, stderr, false)
 	if err != nil {
-		return failJSON(&c, stdout, "doctor", flows.State{}, connectionError(err))
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
+	sess, err := signIn(ctx, c, stdin, stderr)
+	if err != nil {
+		return failJSON(c, stdout, "doctor", flows.State{}, connectionError(err))
 	}
 	defer sess.close()
-	envID := targetOf(&c, sess)
+	envID := targetOf(c, sess)
 	d, err := flows.Doctor(ctx, sess.env(false, false), envID, app, user, capList)
 	if err != nil {
-		return failJSON(&c, stdout, "doctor", flows.State{}, connectionError(explain(err, sess.client.TransactionID)))
+		return failJSON(c, stdout, "doctor", flows.State{}, connectionError(explain(err, sess.client.TransactionID)))
 	}
 	st := flows.State{Findings: d.Findings, Report: d.Report}
 	if d.Live != nil {
@@ -95,29 +131,59 @@ func printRoleReport(w io.Writer, r flows.RoleReport) {
 	}
 }
 
-func exportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func newExportCmd(s *streams) *cobra.Command {
 	var c common
 	var app string
-	fs := newFlagSet("export", stderr)
-	c.register(fs)
-	fs.StringVar(&app, "app", "", "the application to export: its exact name or its ID")
-	if err := parse(fs, args); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "export --app NAME|ID",
+		Short: "Print the plan file that reproduces a live application",
+		Long: `export reads a live application and prints the plan file (YAML) that reproduces it, with no
+secret in it: apply it to another environment with --target-environment-id, keep it in version
+control, or compare the tenant with it later with apply --dry-run. With --output json the plan is
+the "plan" key of the JSON document.`,
+		Example: `  # Keep an app's settings in a file
+  pingone-setup export --app "StackOne Integration" > stackone.yaml
+
+  # Check later that nothing has drifted
+  pingone-setup apply --plan stackone.yaml --dry-run --detailed-exitcode`,
+		Annotations: map[string]string{annFooter: `Exit codes:
+  0    printed
+  1    failed (the app was not found, or PingOne refused)
+  2    usage error
+  130  interrupted (Ctrl-C)`},
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExport(cmd.Context(), &c, app, s.in, s.out, s.err)
+		},
 	}
+	cmd.Flags().SortFlags = false
+	cmd.Flags().StringVar(&app, "app", "", "the application to export: its exact name or its ID (client ID)")
+	metavar(cmd.Flags(), "app", "NAME|ID")
+	c.register(cmd)
+	return cmd
+}
+
+func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
 	if app == "" {
-		return usagef("export needs --app NAME|ID")
+		return badUsage("export needs --app NAME|ID")
 	}
-	sess, err := signIn(ctx, &c, stdin, stderr)
+	dbg, err := openDebug(stdout, stderr, false)
 	if err != nil {
-		return failJSON(&c, stdout, "export", flows.State{}, err)
+		return err
+	}
+	defer dbg.close()
+	c.debug = dbg
+	sess, err := signIn(ctx, c, stdin, stderr)
+	if err != nil {
+		return failJSON(c, stdout, "export", flows.State{}, err)
 	}
 	defer sess.close()
-	live, err := flows.ReadLive(ctx, sess.client, targetOf(&c, sess), app)
+	live, err := flows.ReadLive(ctx, sess.client, targetOf(c, sess), app)
 	if err != nil {
-		return failJSON(&c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
+		return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	plan := flows.Export(*live)
 	if c.output == "json" {

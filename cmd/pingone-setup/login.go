@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 
 	"github.com/pingone-setup/pingone-setup/flows"
@@ -118,11 +119,23 @@ func discoverRegion(ctx context.Context, envID string, stderr io.Writer) pingone
 	return r
 }
 
-func logoutCmd(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("logout", stderr)
-	if err := parse(fs, args); err != nil {
-		return err
+func newLogoutCmd(s *streams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Forget cached browser and device sign-ins",
+		Long: `logout removes every PingOne sign-in that --login browser or --login device cached, from the OS
+keyring and from the file used where there is no keyring. The next --login signs in afresh.
+Worker secrets and access tokens are never cached, so there is nothing of theirs to forget.`,
+		Example: `  pingone-setup logout`,
+		Annotations: map[string]string{annFooter: `Exit codes:
+  0    forgotten
+  1    a cached sign-in could not be removed`},
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error { return runLogout(s.out) },
 	}
+}
+
+func runLogout(stdout io.Writer) error {
 	if err := signin.Logout(); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}

@@ -5,12 +5,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 )
@@ -30,51 +31,21 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `pingone-setup sets up a PingOne Worker application for a connector.
-
-Usage:
-  pingone-setup [flags]                      the interactive wizard
-  pingone-setup --demo                       the wizard against a built-in simulated PingOne
-  pingone-setup apply --plan FILE [--dry-run] [--yes] [--env-file PATH]
-  pingone-setup doctor --app NAME|ID [--user USERNAME]
-  pingone-setup export --app NAME|ID
-  pingone-setup simulate [--listen 127.0.0.1:PORT]
-  pingone-setup logout                       forget cached browser and device sign-ins
-
-Sign in with --login browser|device --login-client-id ID --environment-id ID, with a worker's
---client-id and --client-secret-file (or PINGONE_CLIENT_SECRET), or with --token-file.
-
-Run "pingone-setup COMMAND -h" for a command's flags.
-`
-
 // run is main without the process: testable, and the only place exit codes are decided.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := ""
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	root := newRootCmd(&streams{in: stdin, out: stdout, err: stderr})
+	if args == nil {
+		args = []string{} // nil would make cobra read os.Args
 	}
-	var err error
-	switch cmd {
-	case "":
-		err = wizardCmd(ctx, args, stdin, stdout, stderr)
-	case "apply":
-		err = applyCmd(ctx, args, stdin, stdout, stderr)
-	case "doctor":
-		err = doctorCmd(ctx, args, stdin, stdout, stderr)
-	case "export":
-		err = exportCmd(ctx, args, stdin, stdout, stderr)
-	case "simulate":
-		err = simulateCmd(ctx, args, stdout, stderr)
-	case "logout":
-		err = logoutCmd(args, stdout, stderr)
-	case "help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
-		return exitUsage
-	}
-	return exitCode(err, stderr)
+	root.SetArgs(oneDashLongFlags(root, args))
+	cmd, err := root.ExecuteContextC(ctx)
+	return exitCode(err, cmd, stderr)
+}
+
+// streams are the process's standard input and outputs, injected so tests can run commands.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
 }
 
 // Sentinel outcomes that are not failures of the tool itself.
@@ -93,11 +64,13 @@ type reported struct{ err error }
 func (r reported) Error() string { return r.err.Error() }
 func (r reported) Unwrap() error { return r.err }
 
-func exitCode(err error, stderr io.Writer) int {
+// exitCode prints err (once, one line for a command line mistake, then where to read the usage)
+// and returns the exit code it means. cmd is the command that failed, for that pointer.
+func exitCode(err error, cmd *cobra.Command, stderr io.Writer) int {
 	var ue usageError
 	code := exitFailed
 	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
+	case err == nil:
 		return exitOK
 	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
 		return exitInterrupt
@@ -110,28 +83,11 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	if !errors.As(err, new(reported)) {
 		fmt.Fprintf(stderr, "pingone-setup: %v\n", err)
+		if ue.hint && cmd != nil {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 	}
 	return code
 }
 
 func asPlanError(err error, target **flows.PlanError) bool { return errors.As(err, target) }
-
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parse parses flags, turning a bad flag into a usage error.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{msg: err.Error(), err: err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
-}

@@ -21,19 +21,31 @@ type transcriptFile struct {
 	enc *json.Encoder
 }
 
-func (s *session) openTranscript(path string) error {
-	if path == "" {
-		return nil
+// openRecorders makes the session's clients report every call to the --transcript file (path)
+// and to the debug lines (dbg), where either is wanted.
+func (s *session) openRecorders(path string, dbg *debugLog) error {
+	s.debug = dbg
+	if path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("open transcript: %w", err)
+		}
+		t := &transcriptFile{f: f, enc: json.NewEncoder(f)}
+		s.transcript = t
+		s.closers = append(s.closers, func() { t.mu.Lock(); defer t.mu.Unlock(); t.f.Close() })
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("open transcript: %w", err)
-	}
-	t := &transcriptFile{f: f, enc: json.NewEncoder(f)}
-	s.transcript = t
-	s.client.Transcript = t.record
-	s.closers = append(s.closers, func() { t.mu.Lock(); defer t.mu.Unlock(); t.f.Close() })
+	s.instrument(s.client)
 	return nil
+}
+
+// record hears one API call of any of the session's clients.
+func (s *session) record(c pingone.Call) {
+	if s.transcript != nil {
+		s.transcript.record(c)
+	}
+	if s.debug != nil {
+		s.debug.record(c)
+	}
 }
 
 func (t *transcriptFile) record(c pingone.Call) {
