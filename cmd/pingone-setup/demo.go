@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/internal/simsignin"
@@ -50,12 +51,11 @@ func startDemo(ctx context.Context, c *common) (*session, error) {
 	}
 	seed := sim.Seed()
 	ep := pingone.Endpoints{APIURL: base + "/v1", AuthURL: base}
-	token := sim.IssueUserToken(seed.Production.ID, seed.Admin.ID, 8*time.Hour)
 	s := &session{
 		endpoints: ep, region: "NA", closers: []func(){stop},
 		identity: flows.Identity{UserID: seed.Admin.ID, Username: seed.Admin.Username, EnvironmentID: seed.Production.ID},
 	}
-	s.client = pingone.NewClient(ctx, ep.APIURL, pingone.StaticToken(token))
+	s.client = pingone.NewClient(ctx, ep.APIURL, oauth2.ReuseTokenSource(nil, demoToken{sim: sim, envID: seed.Production.ID, userID: seed.Admin.ID}))
 	// The demo's users type their own passwords: verification signs them in through the new app
 	// for real, and the simulator's gates may refuse them.
 	hook := simsignin.Hook(sim, base, ep.APIURL, nil)
@@ -136,4 +136,16 @@ Try it:
 		return nil
 	}
 	return ctx.Err()
+}
+
+// demoToken signs the demo admin in when the first call needs a token, not before the first
+// frame: the simulator generates its signing key meanwhile.
+type demoToken struct {
+	sim           *pingonetest.Server
+	envID, userID string
+}
+
+func (d demoToken) Token() (*oauth2.Token, error) {
+	const ttl = 8 * time.Hour
+	return &oauth2.Token{AccessToken: d.sim.IssueUserToken(d.envID, d.userID, ttl), TokenType: "Bearer", Expiry: time.Now().Add(ttl - time.Minute)}, nil
 }
