@@ -122,7 +122,9 @@ Admin worker  client ID %[8]s  secret %[9]s
               (Environment Admin at organization scope; client credentials, CLIENT_SECRET_BASIC)
 Users         %[10]s / %[11]s  (admin roles)
               %[12]s / %[13]s  (no admin role: the classic 403 trap)
-              %[14]s / %[15]s  (Identity Data Admin at population scope only)
+              %[14]s / %[15]s  (Identity Data Admin at population scope only: refused by admin-only apps)
+              %[16]s / %[17]s  (no role of their own; roles through the group Connector Admins)
+              %[18]s / %[19]s  (read-only roles: reads everything, refused by admin-only apps)
 
 Try it:
   export PINGONE_CLIENT_SECRET=%[9]s
@@ -130,7 +132,8 @@ Try it:
   curl -s -u %[8]s:$PINGONE_CLIENT_SECRET -d grant_type=client_credentials %[1]s/%[2]s/as/token
 `, base, sd.Production.ID, sd.OrganizationID, sd.OrganizationName, sd.Production.Name, sd.Sandbox.ID, sd.Sandbox.Name,
 		sd.AdminWorker.ClientID, sd.AdminWorker.ClientSecret, sd.Admin.Username, sd.Admin.Password,
-		sd.JDoe.Username, sd.JDoe.Password, sd.Helpdesk.Username, sd.Helpdesk.Password)
+		sd.JDoe.Username, sd.JDoe.Password, sd.Helpdesk.Username, sd.Helpdesk.Password,
+		sd.GroupAdmin.Username, sd.GroupAdmin.Password, sd.Auditor.Username, sd.Auditor.Password)
 	<-ctx.Done()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		return nil
