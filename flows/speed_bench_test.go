@@ -73,8 +73,12 @@ func (r *speedRig) env() flows.Env {
 		Identity: flows.Identity{ClientID: w.ClientID, EnvironmentID: w.EnvironmentID},
 		AppClient: func(ctx context.Context, c flows.Credentials) (flows.API, error) {
 			ctx = context.WithValue(ctx, oauth2.HTTPClient, r.hc)
+			// As the command does: the token first, so a refused one says so at once.
 			ts := pingone.ClientCredentials(ctx, r.srv.URL, c.EnvironmentID, c.ClientID, c.ClientSecret, c.AuthMethod)
-			return pingone.NewClient(ctx, r.srv.URL+"/v1", ts), nil
+			if _, err := ts.Token(); err != nil {
+				return nil, err
+			}
+			return pingone.NewClient(ctx, r.srv.URL+"/v1", oauth2.ReuseTokenSource(nil, ts)), nil
 		},
 		SignInAs: simsignin.Hook(r.sim, r.srv.URL, r.srv.URL+"/v1", r.hc),
 	}

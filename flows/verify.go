@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -109,28 +110,48 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 		v := Verification{Outcome: OutcomeUnverified, Method: "role check", Message: "not verified: no signing-in user was named, so nobody's roles could be checked"}
 		return func(s *State) { s.Verified = &v }, nil
 	}
-	recheck, err := runRoleCheck(ctx, env, withoutRoleFindings(s))
+	user := s.SignInUser.Username
+	signIn := env.SignInAs != nil && s.Credentials != nil
+	// The roles are read again from PingOne (not from what this run remembers) while the user
+	// signs in. A refusal is worth waiting for only when this run just assigned roles and the
+	// fresh check finds every gate passing on paper: otherwise PingOne's "no" is final.
+	var gateFails atomic.Bool
+	w := newWaiter(env, assignedThisRun(s))
+	w.giveUp = gateFails.Load
+	var recheck Result
+	var rep RoleReport
+	var api API
+	var signErr error
+	err := parallel(
+		func() (err error) {
+			if recheck, err = runRoleCheck(WithMaxAge(ctx, 0), env, withoutRoleFindings(s)); err != nil {
+				return err
+			}
+			probe := withoutRoleFindings(s)
+			recheck(&probe)
+			rep = *probe.Report
+			gateFails.Store(slices.ContainsFunc(rep.Gates, func(g GateVerdict) bool { return g.Coverage != Covered }))
+			return nil
+		},
+		func() error {
+			if signIn {
+				signErr = w.retry(ctx, isRefusal, func() (err error) {
+					api, err = env.SignInAs(ctx, SignInRequest{Credentials: *s.Credentials, App: *s.App, Username: user, Scopes: s.Plan.Application.Scopes})
+					return err
+				})
+			}
+			return nil
+		},
+	)
 	if err != nil {
 		return nil, err
 	}
-	probe := withoutRoleFindings(s)
-	recheck(&probe)
-	rep := *probe.Report
-	user := s.SignInUser.Username
 	v := Verification{Method: "sign-in as " + user}
-	if env.SignInAs == nil || s.Credentials == nil {
+	if !signIn {
 		v = unverified(rep, "no sign-in through the app can be made here")
 		return finishVerify(recheck, rep, v), nil
 	}
-	// A refusal is worth waiting for only when the roles were just assigned and every gate
-	// already passes on paper: otherwise PingOne's "no" is final.
-	gatesPass := !slices.ContainsFunc(rep.Gates, func(g GateVerdict) bool { return g.Coverage != Covered })
-	w := newWaiter(env, assignedThisRun(s) && gatesPass)
-	var api API
-	err = w.retry(ctx, isRefusal, func() (err error) {
-		api, err = env.SignInAs(ctx, SignInRequest{Credentials: *s.Credentials, App: *s.App, Username: user, Scopes: s.Plan.Application.Scopes})
-		return err
-	})
+	err = signErr
 	v.Waited = w.waited
 	switch {
 	case errors.Is(err, ErrNoLiveSignIn):
@@ -157,23 +178,40 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 // verifyApp gets a token as the new app (client credentials) and makes a Management API read per
 // capability; at the same time it checks the app's roles again.
 func verifyApp(ctx context.Context, env Env, s State) (Result, error) {
-	recheck, err := runRoleCheck(ctx, env, withoutRoleFindings(s))
+	// The app's roles are read again from PingOne while the app asks for its token.
+	var recheck Result
+	var rep RoleReport
+	var api API
+	var tokenErr error
+	canSignIn := env.AppClient != nil && s.Credentials != nil
+	err := parallel(
+		func() (err error) {
+			if recheck, err = runRoleCheck(WithMaxAge(ctx, 0), env, withoutRoleFindings(s)); err != nil {
+				return err
+			}
+			probe := withoutRoleFindings(s)
+			recheck(&probe)
+			if probe.Report != nil {
+				rep = *probe.Report
+			}
+			return nil
+		},
+		func() error {
+			if canSignIn {
+				api, tokenErr = env.AppClient(ctx, *s.Credentials)
+			}
+			return nil
+		},
+	)
 	if err != nil {
 		return nil, err
 	}
-	probe := withoutRoleFindings(s)
-	recheck(&probe)
-	rep := RoleReport{}
-	if probe.Report != nil {
-		rep = *probe.Report
-	}
 	v := Verification{Method: "client credentials"}
-	if env.AppClient == nil || s.Credentials == nil {
+	if !canSignIn {
 		v = unverified(rep, "no token request as the app can be made here")
 		return finishVerify(recheck, rep, v), nil
 	}
-	api, err := env.AppClient(ctx, *s.Credentials)
-	if err != nil {
+	if err := tokenErr; err != nil {
 		v.Outcome, v.Call, v.Message = OutcomeFailed, "POST /as/token", "the token request as the app failed: "+err.Error()
 		return finishVerify(recheck, rep, v), nil
 	}
@@ -420,8 +458,10 @@ func isRefusal(err error) bool { return errors.Is(err, ErrSignInRefused) }
 // up to 10 s between tries, until the propagation timeout. It waits only when this run assigned
 // roles; otherwise a refusal is final at once.
 type waiter struct {
-	env      Env
-	active   bool
+	env    Env
+	active bool
+	// giveUp, when set, stops the wait as soon as it reports true (a refusal became final).
+	giveUp   func() bool
 	timeout  time.Duration
 	waited   time.Duration
 	timedOut bool
@@ -431,7 +471,7 @@ func newWaiter(env Env, active bool) *waiter {
 	return &waiter{env: env, active: active, timeout: cmpDuration(env.PropagationTimeout, DefaultPropagationTimeout)}
 }
 
-func (w *waiter) fork() *waiter { c := *w; c.waited, c.timedOut = 0, false; return &c }
+func (w *waiter) fork() *waiter { c := *w; c.waited, c.timedOut, c.giveUp = 0, false, nil; return &c }
 
 func cmpDuration(d, def time.Duration) time.Duration {
 	if d > 0 {
@@ -444,7 +484,7 @@ func (w *waiter) retry(ctx context.Context, retryable func(error) bool, do func(
 	delay := 500 * time.Millisecond
 	for {
 		err := do()
-		if err == nil || !w.active || !retryable(err) {
+		if err == nil || !w.active || !retryable(err) || (w.giveUp != nil && w.giveUp()) {
 			return err
 		}
 		if w.waited >= w.timeout {
@@ -459,6 +499,9 @@ func (w *waiter) retry(ctx context.Context, retryable func(error) bool, do func(
 			return err
 		}
 		w.waited += d
+		if w.giveUp != nil && w.giveUp() {
+			return err
+		}
 		delay = min(2*delay, 10*time.Second)
 	}
 }

@@ -32,7 +32,9 @@ type fakeAPI struct {
 	appRAs   map[string][]pingone.RoleAssignment
 	calls    map[string]int
 	failOnce map[string]error
-	nextID   int
+	// failAlways fails every call of a method until cleared.
+	failAlways map[string]error
+	nextID     int
 }
 
 var _ flows.API = (*fakeAPI)(nil)
@@ -89,7 +91,24 @@ func (f *fakeAPI) call(name string) error {
 		delete(f.failOnce, name)
 		return err
 	}
-	return nil
+	return f.failAlways[name]
+}
+
+// failUntilCleared makes every call of a method fail until clearFailure: a failure the wizard's
+// prefetch cannot use up before the step itself asks.
+func (f *fakeAPI) failUntilCleared(name string, err error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failAlways == nil {
+		f.failAlways = map[string]error{}
+	}
+	f.failAlways[name] = err
+}
+
+func (f *fakeAPI) clearFailure(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.failAlways, name)
 }
 
 func (f *fakeAPI) count(name string) int {

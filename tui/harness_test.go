@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -250,9 +251,19 @@ func (h *harness) wantScreen(substrs ...string) {
 	}
 }
 
-func (h *harness) golden(name string) {
+func (h *harness) golden(name string) { h.t.Helper(); h.goldenOf(name, h.screen()) }
+
+// goldenIDs compares the screen with every generated ID (the simulator's, which depend on how
+// many it drew before) written as the same placeholder.
+func (h *harness) goldenIDs(name string) {
 	h.t.Helper()
-	got := h.screen()
+	h.goldenOf(name, generatedID.ReplaceAllString(h.screen(), "00000000-0000-4000-8000-000000000000"))
+}
+
+var generatedID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+func (h *harness) goldenOf(name, got string) {
+	h.t.Helper()
 	if strings.Contains(got, secret) && !h.m.hand.reveal {
 		h.t.Fatalf("the secret is on a masked screen")
 	}

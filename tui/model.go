@@ -143,6 +143,8 @@ func New(o Options) Model {
 	}
 	env := o.Env
 	env.Interactive = true
+	// Reads are remembered for the wizard's run and started ahead of the steps (prefetch).
+	env.API = flows.Cached(env.API)
 	ctx, cancel := context.WithCancel(context.Background())
 	m := Model{
 		env:     env,
@@ -294,10 +296,22 @@ func (m *Model) enter(i int) tea.Cmd {
 		return nil
 	}
 	m.status[i] = statusCurrent
+	// What the steps ahead will read starts now, while the admin answers this one.
+	ahead := m.prefetch(i)
 	if m.steps[i].Prepare != nil {
-		return m.dispatch(phasePreparing, m.steps[i].Prepare)
+		return tea.Batch(ahead, m.dispatch(phasePreparing, m.steps[i].Prepare))
 	}
-	return m.ask()
+	return tea.Batch(ahead, m.ask())
+}
+
+// prefetch is the command that starts the reads the steps from i on will make, as far as the
+// state already tells them; it ends when they are done and says nothing.
+func (m *Model) prefetch(i int) tea.Cmd {
+	ctx, env, steps, state := m.ctx, m.env, m.steps[i:], m.state
+	return func() tea.Msg {
+		flows.Prefetch(ctx, env, steps, state)()
+		return nil
+	}
 }
 
 // ask opens the step's form, or runs the step when it has no questions.

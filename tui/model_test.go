@@ -320,7 +320,7 @@ func TestTheFailureScreenShowsPingOnesErrorIDDetailsAndFix(t *testing.T) {
 
 func TestBFromTheFailureScreenGoesBackToTheLastQuestion(t *testing.T) {
 	h := newHarness(t)
-	h.api.failNext("ListApplications", &pingone.Error{Status: 403, Code: pingone.CodeAccessFailed, ID: "forbidden-1", Message: "You do not have access to this resource."})
+	h.api.failUntilCleared("ListApplications", &pingone.Error{Status: 403, Code: pingone.CodeAccessFailed, ID: "forbidden-1", Message: "You do not have access to this resource."})
 	h.key("enter")
 	h.key("enter")
 	h.key("enter") // use the preset's settings → lookup fails
@@ -332,6 +332,7 @@ func TestBFromTheFailureScreenGoesBackToTheLastQuestion(t *testing.T) {
 	if h.m.phase != phaseInput || h.step() != flows.StepReview {
 		t.Fatalf("b should reopen the last questions, at %s phase %d", h.step(), h.m.phase)
 	}
+	h.api.clearFailure("ListApplications")
 	h.key("enter")
 	if h.step() != flows.StepSignInUser {
 		t.Errorf("answering again should move on, at %s", h.step())
@@ -340,7 +341,7 @@ func TestBFromTheFailureScreenGoesBackToTheLastQuestion(t *testing.T) {
 
 func TestAFailedPrepareOffersRetryButNoBackOnTheFirstStep(t *testing.T) {
 	api := newFakeAPI()
-	api.failNext("ListRoles", &pingone.Error{Status: 503, Message: "Service Unavailable"})
+	api.failUntilCleared("ListRoles", &pingone.Error{Status: 503, Message: "Service Unavailable"})
 	h := &harness{t: t, api: api, out: nil}
 	h.m = New(Options{Env: flows.Env{API: api, Identity: identity()}})
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
@@ -352,6 +353,7 @@ func TestAFailedPrepareOffersRetryButNoBackOnTheFirstStep(t *testing.T) {
 	if strings.Contains(h.screen(), "b back") {
 		t.Error("there is no earlier step to go back to")
 	}
+	api.clearFailure("ListRoles")
 	h.key("r")
 	if h.m.phase != phaseInput || h.step() != flows.StepEnvironment {
 		t.Errorf("retry should re-run Prepare and open the question, at %s phase %d", h.step(), h.m.phase)

@@ -38,24 +38,24 @@ func TestGoldenVerdictJDoeWithoutRolesGetsAFixThatPassesAdminOnly(t *testing.T) 
 	h, _ := simHarness(t, "jdoe")
 	h.enterUntil(flows.StepRoleFix, phaseInput)
 	h.wantScreen("✗ Admin-only access", "Identity Data Read Only + Client Application Developer", "Turn admin-only access off instead")
-	h.golden("verdict-jdoe-fix")
+	h.goldenIDs("verdict-jdoe-fix")
 	h.toDone()
 	h.wantScreen("✓ Your Worker app is ready (verified)", "Verified: signed in as jdoe through the app")
-	h.golden("verdict-jdoe-verified")
+	h.goldenIDs("verdict-jdoe-verified")
 }
 
 func TestGoldenVerdictRolesHeldThroughAGroup(t *testing.T) {
 	h, _ := simHarness(t, "groupadmin")
 	h.toDone() // no fix to offer: the role-fix step is skipped
 	h.wantScreen("✓ Your Worker app is ready (verified)", "via group Connector Admins")
-	h.golden("verdict-groupadmin")
+	h.goldenIDs("verdict-groupadmin")
 }
 
 func TestGoldenVerdictReadOnlyRolesFailTheAdminOnlyGate(t *testing.T) {
 	h, _ := simHarness(t, "auditor")
 	h.enterUntil(flows.StepRoleFix, phaseInput)
 	h.wantScreen("✗ Admin-only access", "auditor holds none of", "✓ Read users")
-	h.golden("verdict-auditor-fix")
+	h.goldenIDs("verdict-auditor-fix")
 }
 
 func TestGoldenVerdictCannotTell(t *testing.T) {
@@ -76,7 +76,7 @@ func TestGoldenVerdictCannotTell(t *testing.T) {
 	})
 	h.toDone()
 	h.wantScreen("whether it works cannot be told", "permissions:read:userRoleAssignments", "? Admin-only access")
-	h.golden("verdict-cannot-tell")
+	h.goldenIDs("verdict-cannot-tell")
 	if st, _ := h.m.Result(); st.Succeeded() {
 		t.Error("cannot tell is not success")
 	}
@@ -118,7 +118,7 @@ func TestGoldenVerdictWaitsForRolesToPropagate(t *testing.T) {
 		h.m = next.(Model)
 	}
 	h.wantScreen("waiting for PingOne to apply the new roles (7 s)")
-	h.golden("verdict-propagation-wait")
+	h.goldenIDs("verdict-propagation-wait")
 	next, cmd := h.m.Update(done)
 	h.m = next.(Model)
 	h.run(cmd)
