@@ -116,7 +116,10 @@ func remember[T any](r *Reads, k string, update func(T) T) {
 	select {
 	case <-c.done:
 		if v, ok := c.val.(T); ok && c.err == nil {
-			c.val = update(v)
+			// A new entry, never a changed one: a reader may hold the old one without the lock.
+			n := &readCall{done: make(chan struct{}), at: c.at, val: update(v)}
+			close(n.done)
+			r.calls[k] = n
 			return
 		}
 	default:

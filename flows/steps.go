@@ -50,6 +50,10 @@ type Env struct {
 	// that cannot be done from here (a third-party redirect), and one wrapping ErrSignInRefused
 	// when PingOne refuses the user (access_denied). Nil: no live sign-in.
 	SignInAs func(ctx context.Context, req SignInRequest) (API, error)
+	// PersonSignIn signs in as a user through the new app with a person at a browser (the
+	// wizard offers it on the hand-off when no automatic sign-in was possible: see Prove). Nil:
+	// not offered.
+	PersonSignIn func(ctx context.Context, req SignInRequest) (API, error)
 	// PropagationTimeout bounds the wait for role assignments made by this run to take effect
 	// (0 = DefaultPropagationTimeout).
 	PropagationTimeout time.Duration
@@ -69,7 +73,11 @@ type SignInRequest struct {
 	Credentials Credentials
 	App         pingone.Application
 	Username    string
-	Scopes      []string
+	// UserID is who must sign in: a sign-in as anyone else proves nothing and is refused.
+	UserID string
+	Scopes []string
+	// Show, when set, is given what a person must do (open this URL and sign in as Username).
+	Show func(msg string)
 }
 
 // InputKind is the kind of question.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -136,7 +138,8 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 		func() error {
 			if signIn {
 				signErr = w.retry(ctx, isRefusal, func() (err error) {
-					api, err = env.SignInAs(ctx, SignInRequest{Credentials: *s.Credentials, App: *s.App, Username: user, Scopes: s.Plan.Application.Scopes})
+					api, err = env.SignInAs(ctx, SignInRequest{Credentials: *s.Credentials, App: *s.App, Username: user, UserID: s.SignInUser.ID,
+						Scopes: s.Plan.Application.Scopes, Show: env.Progress})
 					return err
 				})
 			}
@@ -541,3 +544,41 @@ func onlyCannotTell(rep RoleReport) bool {
 // OnlyCannotTell reports whether nothing in the report is known to fail, but something could
 // not be told.
 func (r RoleReport) OnlyCannotTell() bool { return onlyCannotTell(r) }
+
+// CanProve reports whether the wizard may offer a person's sign-in as the user through the app to
+// prove a setup that no automatic sign-in could: a user grant, an app whose authorization code
+// redirect comes back to this machine (a loopback URI), and no live proof yet.
+func CanProve(env Env, s State) bool {
+	if env.PersonSignIn == nil || s.App == nil || s.SignInUser == nil || s.Credentials == nil || s.Verified == nil {
+		return false
+	}
+	if s.Verified.Outcome != OutcomeUnverified || !slices.Contains(s.App.GrantTypes, pingone.GrantAuthorizationCode) {
+		return false
+	}
+	_, _, ok := LoopbackRedirect(s.App.RedirectURIs)
+	return ok
+}
+
+// Prove verifies again with a person signing in as the user through the app (Env.PersonSignIn):
+// the same proof the demo makes automatically.
+func Prove(ctx context.Context, env Env, s State) (Result, error) {
+	env.SignInAs = env.PersonSignIn
+	return verifyUser(ctx, env, s)
+}
+
+// LoopbackRedirect finds a redirect URI of this machine (http on 127.0.0.1, ::1 or localhost with
+// a port) and returns its port and path.
+func LoopbackRedirect(uris []string) (port int, path string, ok bool) {
+	for _, raw := range uris {
+		u, err := url.Parse(raw)
+		if err != nil || u.Scheme != "http" || !pingone.IsLoopbackHost(u.Hostname()) || u.Port() == "" {
+			continue
+		}
+		p, err := strconv.Atoi(u.Port())
+		if err != nil {
+			continue
+		}
+		return p, cmpOr(u.Path, "/"), true
+	}
+	return 0, "", false
+}

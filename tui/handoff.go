@@ -26,6 +26,15 @@ type handoff struct {
 	noteOK bool
 
 	dialog *envDialog // the open .env dialog, if any
+
+	// proving is true while a person signs in as the user through the app (p).
+	proving bool
+}
+
+// proveMsg is the answer of the proof started with p.
+type proveMsg struct {
+	res flows.Result
+	err error
 }
 
 // envDialog asks where to write the .env file and, when it exists, whether to overwrite it. It
@@ -82,8 +91,40 @@ func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case "w":
 		m.hand.note = ""
 		return m, m.openEnvForm(&envDialog{path: DefaultEnvFile}), true
+	case "p":
+		if !m.canProve() {
+			return m, nil, false
+		}
+		return m, m.prove(), true
 	}
 	return m, nil, false
+}
+
+// canProve reports whether p may start a person's sign-in as the user: the setup is done but
+// unproven, the app's redirect comes back here, and no proof is running.
+func (m Model) canProve() bool {
+	return m.phase == phaseDone && !m.hand.proving && flows.CanProve(m.env, m.state)
+}
+
+// prove starts the sign-in as the user through the new app, with its progress words.
+func (m *Model) prove() tea.Cmd {
+	m.hand.proving, m.hand.note, m.progress = true, "", ""
+	ch := make(chan string, 8)
+	m.progressCh = ch
+	env := m.env
+	env.Progress = func(text string) {
+		select {
+		case ch <- text:
+		default:
+		}
+	}
+	ctx, state := m.ctx, m.state
+	run := func() tea.Msg {
+		res, err := flows.Prove(ctx, env, state)
+		close(ch)
+		return proveMsg{res: res, err: err}
+	}
+	return tea.Batch(run, m.spinner.Tick, waitProgress(ch))
 }
 
 // openEnvForm opens the dialog: the .env path, or whether to overwrite it.
@@ -136,6 +177,13 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) handoffResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case proveMsg:
+		m.hand.proving, m.progress = false, ""
+		if msg.err != nil {
+			m.hand.note, m.hand.noteOK = "Could not check: "+msg.err.Error(), false
+			return m, nil
+		}
+		m.apply(msg.res)
 	case copiedMsg:
 		if msg.err != nil {
 			m.hand.note, m.hand.noteOK = "Could not copy: "+msg.err.Error(), false

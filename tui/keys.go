@@ -15,6 +15,7 @@ type keyMap struct {
 	Hide     key.Binding
 	Copy     key.Binding
 	Write    key.Binding
+	Prove    key.Binding
 	Finish   key.Binding
 	Confirm  key.Binding
 	Cancel   key.Binding
@@ -31,6 +32,7 @@ func newKeyMap() keyMap {
 		Hide:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "hide secret")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy secret")),
 		Write:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write .env")),
+		Prove:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prove it: sign in as the user")),
 		Finish:   key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "finish")),
 		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -54,6 +56,9 @@ func (m Model) bindings() []key.Binding {
 	}
 	if m.handoffShown() {
 		out = append(out, k.Write)
+		if m.canProve() {
+			out = append(out, k.Prove)
+		}
 	}
 	switch m.phase {
 	case phaseInput:

@@ -203,7 +203,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.handleKey(msg)
 	case progressMsg:
-		if !m.busy() || msg.ch != m.progressCh {
+		if !(m.busy() || m.hand.proving) || msg.ch != m.progressCh {
 			return m, nil
 		}
 		m.progress = msg.text
@@ -214,13 +214,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m.stepDone(msg)
 	case spinner.TickMsg:
-		if !m.busy() {
+		if !m.busy() && !m.hand.proving {
 			return m, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
-	case copiedMsg, envWrittenMsg:
+	case copiedMsg, envWrittenMsg, proveMsg:
 		return m.handoffResult(msg)
 	}
 	// Anything else (focus, blink, huh's own navigation messages) belongs to the open form.

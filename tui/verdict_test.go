@@ -124,3 +124,25 @@ func TestGoldenVerdictWaitsForRolesToPropagate(t *testing.T) {
 	h.run(cmd)
 	h.wantScreen("✓ Your Worker app is ready (verified)", "after waiting")
 }
+
+func TestPOnTheHandOffProvesTheSetupWithAPersonsSignIn(t *testing.T) {
+	sim := pingonetest.New()
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	env := simEnv(sim, srv.URL)
+	// Against a real tenant no sign-in happens by itself; a person may sign in when asked.
+	env.PersonSignIn, env.SignInAs = env.SignInAs, nil
+	plan, _ := flows.Plan{Preset: "cli-login", SignInUser: "jdoe"}.WithPreset()
+	h := newHarness(t, func(o *Options) { o.Env, o.Plan = env, plan })
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 34})
+	h.toDone()
+	h.wantScreen("⚠ Your Worker app is ready, but not verified by a live call", "Press p to prove it now", "p prove it")
+	h.key("p")
+	h.wantScreen("✓ Your Worker app is ready (verified)", "Verified: signed in as jdoe through the app")
+	if strings.Contains(h.screen(), "Press p") {
+		t.Errorf("nothing left to prove:\n%s", h.screen())
+	}
+	if st, _ := h.m.Result(); !st.Succeeded() || st.Verified.Outcome != flows.OutcomeVerified {
+		t.Errorf("verification %+v", st.Verified)
+	}
+}

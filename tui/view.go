@@ -381,14 +381,18 @@ func (m Model) handoffView(w int) string {
 		b.WriteString("\n" + indent(wrap(mark+m.hand.note, w-2), 2) + "\n")
 	}
 	b.WriteString("\n")
-	if m.phase != phaseDone {
+	switch {
+	case m.phase != phaseDone || m.hand.proving:
 		label := doingLabels[flows.StepVerify]
 		if m.progress != "" {
 			label = m.progress
 		}
-		row("Verify", m.spinner.View()+" "+label+"…")
-	} else {
+		b.WriteString(indent(hang(s.Label.Render(fmt.Sprintf("%-16s", "Verify"))+m.spinner.View()+" "+label+"…", w-2), 2) + "\n")
+	default:
 		b.WriteString(m.checksView(w))
+		if m.canProve() {
+			b.WriteString(indent(hang(s.Faint.Render("Press p to prove it now: sign in as "+m.state.SignInUser.Username+" through the app in your browser."), w-2), 2) + "\n")
+		}
 	}
 	if lines := summary(m.created); len(lines) > 0 {
 		b.WriteString("\n  " + s.Label.Render("Created") + "\n")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
+	"github.com/pingone-setup/pingone-setup/pingone/signin"
 )
 
 // usageError is a command line mistake, or for doctor a failure to connect: exit code 2.
@@ -215,6 +216,9 @@ type session struct {
 	debug      *debugLog
 	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
 	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
+	// person signs in as a user through a new app with a person at a browser (the wizard's
+	// "prove it"); nil in the demo, which signs its users in by itself.
+	person func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
 	// propagation bounds the wait for new role assignments; progress hears what a step waits for.
 	propagation time.Duration
 	progress    io.Writer
@@ -230,7 +234,7 @@ func (s *session) close() {
 func (s *session) env(interactive, dryRun bool) flows.Env {
 	return flows.Env{
 		API: s.client, Identity: s.identity, Region: s.region, Interactive: interactive, DryRun: dryRun,
-		SignInAs: s.signInAs, PropagationTimeout: s.propagation, Progress: s.say,
+		SignInAs: s.signInAs, PersonSignIn: s.person, PropagationTimeout: s.propagation, Progress: s.say,
 		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
 			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)
 			if _, err := ts.Token(); err != nil {
@@ -265,6 +269,13 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 	s, err := connect(ctx, c, stdin, stderr)
 	if err == nil {
 		s.propagation, s.progress = c.propagation, stderr
+		if s.signInAs == nil {
+			var open func(string) error
+			if signin.CanOpenBrowser() {
+				open = signin.OpenBrowser
+			}
+			s.person = s.personSignIn(open)
+		}
 	}
 	return s, err
 }
