@@ -95,25 +95,33 @@ func (d Duration) String() string {
 	}
 }
 
-// ParseDuration reads "2592000", "30d", "12h", "90m" or "45s".
+// ParseDuration reads "2592000", "30d", "12h", "90m" or "45s": digits only, then at most one unit.
+// It refuses anything longer than MaxRefreshDuration (2147483647 seconds, about 68 years), the
+// most PingOne accepts for any refresh token duration, so no value overflows on its way there.
 func ParseDuration(s string) (Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("empty duration")
+		return 0, fmt.Errorf("the duration is empty: give seconds or a number followed by d, h, m or s (e.g. 30d)")
 	}
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 {
-			return 0, fmt.Errorf("duration %q is negative", s)
-		}
-		return Duration(n), nil
+	num, unit := s, uint64(1)
+	if u, ok := durationUnits[s[len(s)-1]]; ok {
+		num, unit = s[:len(s)-1], u
 	}
-	unit := map[byte]int{'d': 86400, 'h': 3600, 'm': 60, 's': 1}[s[len(s)-1]]
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if unit == 0 || err != nil || n < 0 {
+	if strings.HasPrefix(num, "-") {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("duration %q: use seconds or a number followed by d, h, m or s (e.g. 30d)", s)
+	}
+	if err != nil || n > MaxRefreshDuration/unit {
+		return 0, fmt.Errorf("duration %q is too long: PingOne accepts at most %d seconds (about 68 years)", s, MaxRefreshDuration)
 	}
 	return Duration(n * unit), nil
 }
+
+// durationUnits are the seconds of each unit letter ParseDuration accepts.
+var durationUnits = map[byte]uint64{'d': 86400, 'h': 3600, 'm': 60, 's': 1}
 
 // UnmarshalYAML accepts an integer or a "30d"-style string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -59,10 +61,22 @@ func ValidateDescription(s string) error {
 
 // ValidateRedirectURI checks one redirect URI. It returns an error for URIs PingOne or an OAuth
 // client would reject, and a warning for ones that are valid but probably wrong (a trailing
-// slash: the callback must match exactly, byte for byte).
+// slash: the callback must match exactly, byte for byte). An accepted URI is valid UTF-8 without
+// spaces, control or invisible formatting characters, and has a scheme and a host.
 func ValidateRedirectURI(s string) (warning string, err error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("%q is not valid UTF-8 text", s)
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			return "", fmt.Errorf("%q contains a space: the callback must match byte for byte, so remove it (or write it as %%20 if the connector's callback really has one)", s)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return "", fmt.Errorf("%q contains the invisible character %U: remove it (pasted text often carries one)", s, r)
+		}
+	}
 	u, perr := url.Parse(s)
-	if perr != nil || !u.IsAbs() || u.Host == "" {
+	if perr != nil || !u.IsAbs() || u.Hostname() == "" {
 		return "", fmt.Errorf("%q is not an absolute URL (e.g. https://example.com/callback)", s)
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
