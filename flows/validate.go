@@ -127,6 +127,8 @@ func (p Plan) Validate() []Problem {
 	a := p.Application
 	if err := ValidateName(a.Name); err != nil {
 		add("application.name", "%v", err)
+	} else if strings.TrimSpace(a.Name) != a.Name {
+		add("application.name", "%q has a leading or trailing space: the app is found by its exact name, so remove the space", a.Name)
 	}
 	if err := ValidateDescription(a.Description); err != nil {
 		add("application.description", "%v", err)
@@ -191,11 +193,23 @@ func (p Plan) Validate() []Problem {
 		out = append(out, checkRoleRef(field, r.Role, r.Scope)...)
 	}
 	if p.Roles != "" && p.Roles != RolesCheck && p.Roles != RolesFix {
-		add("roles", "roles must be %q (report a missing role) or %q (assign the proposed roles), not %q", RolesCheck, RolesFix, p.Roles)
+		add("roles", "%q is not a choice: use %q (only report a missing role) or %q (assign the proposed roles)", p.Roles, RolesCheck, RolesFix)
 	}
 	for i, c := range p.Capabilities {
 		if _, ok := CapabilityByID(c); !ok {
 			add(fmt.Sprintf("capabilities[%d]", i), "unknown capability %q (choose from %s)", c, strings.Join(CapabilityIDs(), ", "))
+		}
+	}
+	return out
+}
+
+// Warnings lists what is valid in a plan but probably wrong, each with its field path: a redirect
+// URI that ends in a slash (the wizard warns of it too).
+func (p Plan) Warnings() []Problem {
+	var out []Problem
+	for i, u := range p.Application.RedirectURIs {
+		if w, err := ValidateRedirectURI(u); err == nil && w != "" {
+			out = append(out, Problem{Field: fmt.Sprintf("application.redirectUris[%d]", i), Message: w})
 		}
 	}
 	return out
