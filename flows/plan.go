@@ -238,15 +238,17 @@ func parseYAML(data []byte) (*yaml.Node, []Problem) {
 		return nil, []Problem{{Field: "plan", Message: fmt.Sprintf(
 			"the plan is empty: it needs at least a preset (preset: one of %s) or an application: section", strings.Join(PresetNames(), ", "))}}
 	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case errors.Is(err, io.EOF):
-	case err != nil:
-		return nil, []Problem{syntaxProblem(err, data)}
-	default:
-		return nil, []Problem{{Line: next.Line, Field: "plan", Message: "a second YAML document starts here (after ---): a plan file holds one"}}
+	for {
+		var next yaml.Node
+		switch err := dec.Decode(&next); {
+		case errors.Is(err, io.EOF):
+			return &root, nil
+		case err != nil:
+			return nil, []Problem{syntaxProblem(err, data)}
+		case !isNull(&next):
+			return nil, []Problem{{Line: next.Line, Field: "plan", Message: "a second YAML document starts here (after ---): a plan file holds one"}}
+		}
 	}
-	return &root, nil
 }
 
 // syntaxProblem turns a yaml.v3 parse error ("yaml: line 3: did not find expected key") into a

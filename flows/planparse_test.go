@@ -109,6 +109,14 @@ func TestBadPlanInputGetsOneClearProblemWithItsLineAndField(t *testing.T) {
 	}
 }
 
+func TestAnEmptyDocumentAfterThePlanIsHarmless(t *testing.T) {
+	for _, plan := range []string{"preset: stackone\n---\n", "---\npreset: stackone\n...\n", "preset: stackone\n---\n# nothing\n---\n"} {
+		if _, err := ParsePlan([]byte(plan)); err != nil {
+			t.Errorf("%q: %v", plan, err)
+		}
+	}
+}
+
 func TestATrailingSlashRedirectURIIsAWarningWithItsLine(t *testing.T) {
 	p, warnings, err := ParsePlanWarnings([]byte("preset: stackone\napplication:\n  redirectUris:\n    - https://example.com/cb\n    - https://example.com/cb/\n"))
 	if err != nil {
