@@ -62,8 +62,8 @@ func expectedPage(path string, ours bool, res *callbackResult) string {
 }
 
 // FuzzCallbackHandler sends any path and query string to the loopback callback. No panic; the
-// answer is 200, 400, 404 or 410 with an HTML page that echoes nothing of the query; only a
-// request on the redirect path carrying this sign-in's state, once, ends the wait; it ends with a
+// answer is 200, 400 or 404 with one of the handler's fixed pages, so nothing of the query is
+// echoed; only a request on the redirect path carrying this sign-in's state, once, ends the wait; it ends with a
 // code (and 200) exactly when the query holds one well-formed code and no error, and otherwise
 // with an *Error whose PingOne text is printable; and a second request never delivers again.
 func FuzzCallbackHandler(f *testing.F) {
