@@ -2,6 +2,7 @@ package flows
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -370,7 +372,20 @@ func (d *planDecoder) decode(n *yaml.Node, field string, v reflect.Value) {
 			d.add(at, field, "expected %s, got %s", describeType(t), describeNode(n))
 			return
 		}
-		v.SetString(n.Value)
+		s := n.Value
+		if n.ShortTag() == "!!binary" { // what yaml.v3 writes for a string that is not UTF-8
+			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+			if err != nil {
+				d.add(at, field, "the !!binary value is not base64")
+				return
+			}
+			s = string(b)
+		}
+		if !utf8.ValidString(s) {
+			d.add(at, field, "expected %s, got bytes that are not UTF-8 text", describeType(t))
+			return
+		}
+		v.SetString(s)
 	case t.Kind() == reflect.Bool:
 		b, ok := parseBool(n)
 		if !ok {

@@ -3,8 +3,11 @@ package flows
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // FuzzParsePlan: ParsePlan never panics; a refused plan gets a *PlanError whose every problem has
@@ -57,5 +60,39 @@ func FuzzParsePlan(f *testing.F) {
 			t.Fatalf("accepted the name %q", n)
 		}
 		checkRoundTrip(t, data)
+	})
+}
+
+// FuzzPlanYAMLRoundTrip writes plans with any text in their string fields the way export does
+// (yaml.v3, indent 2) and parses them back: a plan that Validate accepts must parse, to itself,
+// and one it refuses must not parse.
+func FuzzPlanYAMLRoundTrip(f *testing.F) {
+	f.Add("StackOne Integration", "delegated admin", "https://api.stackone.com/cb", "jdoe@example.com", "Identity Data Read Only", "environment", "jdoe", 2592000)
+	f.Add(" x", "a: b # c", "https://x.example/cb/", "", "r", "population:1", "", 59)
+	f.Add("\u2028\x85", "\"'\\", "http://127.0.0.1:7464/callback", "u", "r", "organization", "~", 2147483647)
+	f.Add("yes", "null", "https://x.example/a%20b", "- u", "*r", "&s", "!!str", 60)
+	f.Fuzz(func(t *testing.T, name, description, redirect, user, role, scope, signInUser string, refresh int) {
+		p, err := Plan{Preset: "stackone", SignInUser: signInUser, Application: AppSpec{
+			Name: name, Description: description, RedirectURIs: []string{redirect}, RefreshTokenDuration: Seconds(refresh),
+		}, UserRoleAssignments: []UserRoleAssignment{{User: user, Role: role, Scope: scope}}}.WithPreset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		enc := yaml.NewEncoder(&buf)
+		enc.SetIndent(2)
+		if err := enc.Encode(p); err != nil {
+			t.Fatalf("encode %+v: %v", p, err)
+		}
+		back, err := ParsePlan(buf.Bytes())
+		valid := len(p.Validate()) == 0
+		switch {
+		case valid && err != nil:
+			t.Fatalf("a valid plan does not parse back: %v\n%s", err, buf.Bytes())
+		case !valid && err == nil:
+			t.Fatalf("an invalid plan (%v) parses:\n%s", p.Validate(), buf.Bytes())
+		case valid && !reflect.DeepEqual(p, back):
+			t.Fatalf("the plan changed on its way through YAML:\n%+v\n%+v\n%s", p, back, buf.Bytes())
+		}
 	})
 }

@@ -89,6 +89,8 @@ func TestBadPlanInputGetsOneClearProblemWithItsLineAndField(t *testing.T) {
 			"line 1: base: unknown key", "line 3: application: merge keys (<<) are not supported in a plan: write the keys out"}},
 		{"an alias to the wrong type", "application: &a\n  name: x\nsignInUser: *a\n", []string{
 			"line 3: signInUser: expected text, got a mapping (key: value lines)"}},
+		{"binary that is not text", "preset: stackone\napplication:\n  description: !!binary gA==\n", []string{
+			"line 3: application.description: expected text, got bytes that are not UTF-8 text"}},
 		{"an unknown preset", "preset: stackon\n", []string{
 			`line 1: preset: unknown preset "stackon" (choose one of stackone, sync-worker, cli-login, custom)`}},
 	}
@@ -132,6 +134,13 @@ func TestATrailingSlashRedirectURIIsAWarningWithItsLine(t *testing.T) {
 	}
 	if _, err := ParsePlan([]byte("preset: stackone\napplication:\n  redirectUris: [https://example.com/cb/]\n")); err != nil {
 		t.Errorf("a warning stopped the plan: %v", err)
+	}
+}
+
+func TestTextWrittenAsBinaryIsRead(t *testing.T) {
+	p, err := ParsePlan([]byte("preset: stackone\napplication:\n  name: !!binary TXkgQXBw\n"))
+	if err != nil || p.Application.Name != "My App" {
+		t.Errorf("name %q, %v", p.Application.Name, err)
 	}
 }
 

@@ -44,6 +44,9 @@ func ValidateName(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return fmt.Errorf("a name is required")
 	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("the name is not UTF-8 text")
+	}
 	if len(s) > 256 {
 		return fmt.Errorf("the name is longer than 256 characters")
 	}
@@ -53,6 +56,9 @@ func ValidateName(s string) error {
 // ValidateDescription checks a description against the characters PingOne rejects ([comm]
 // pingone-api.md §3: `$ + < = > ^ ` | ~`).
 func ValidateDescription(s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("the description is not UTF-8 text")
+	}
 	if i := strings.IndexAny(s, "$+<=>^`|~"); i >= 0 {
 		return fmt.Errorf("PingOne rejects %q in a description", s[i:i+1])
 	}
@@ -124,6 +130,9 @@ func (p Plan) Validate() []Problem {
 			add("environmentId", "%v", err)
 		}
 	}
+	if !utf8.ValidString(p.SignInUser) {
+		add("signInUser", "the user is not UTF-8 text")
+	}
 	a := p.Application
 	if err := ValidateName(a.Name); err != nil {
 		add("application.name", "%v", err)
@@ -189,6 +198,8 @@ func (p Plan) Validate() []Problem {
 		field := fmt.Sprintf("userRoleAssignments[%d]", i)
 		if strings.TrimSpace(r.User) == "" {
 			add(field+".user", "a username or email is required")
+		} else if !utf8.ValidString(r.User) {
+			add(field+".user", "the user is not UTF-8 text")
 		}
 		out = append(out, checkRoleRef(field, r.Role, r.Scope)...)
 	}
@@ -251,9 +262,13 @@ func checkRoleRef(field, role, scope string) []Problem {
 	var out []Problem
 	if strings.TrimSpace(role) == "" {
 		out = append(out, Problem{Field: field + ".role", Message: "a role name is required (e.g. Identity Data Read Only)"})
+	} else if !utf8.ValidString(role) {
+		out = append(out, Problem{Field: field + ".role", Message: "the role name is not UTF-8 text"})
 	}
 	if _, _, err := ParseScope(scope); err != nil {
 		out = append(out, Problem{Field: field + ".scope", Message: err.Error()})
+	} else if !utf8.ValidString(scope) {
+		out = append(out, Problem{Field: field + ".scope", Message: "the scope is not UTF-8 text"})
 	}
 	return out
 }
