@@ -230,6 +230,7 @@ func TestParsingIsLinearA100kKeyPlanParsesWellUnderASecond(t *testing.T) {
 		start := time.Now()
 		_, err := ParsePlan(plan)
 		took := time.Since(start)
+		t.Logf("%s: %v", name, took)
 		// Well under a second on a laptop; 5 s leaves room for -race and a busy CI machine.
 		if took > 5*time.Second {
 			t.Errorf("%s: %v", name, took)
