@@ -28,9 +28,17 @@ lint: ## gofmt and go vet
 golden: ## Rewrite the TUI golden files after an intended change
 	go test ./tui -run Golden -update
 
-fuzz: ## Fuzz the client's error and list decoders for 30 s each
-	go test ./pingone -run '^$$' -fuzz FuzzDecodeError -fuzztime 30s
-	go test ./pingone -run '^$$' -fuzz FuzzDecodeList -fuzztime 30s
+# FUZZTIME is how long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 10s
+
+# go test -fuzz takes one target per run, so fuzz loops over every Fuzz function of the tracked tests.
+fuzz: ## Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m)
+	@set -e; for file in $$(git ls-files '*_test.go' | xargs grep -l '^func Fuzz'); do \
+		for target in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$file); do \
+			echo "== ./$$(dirname $$file) $$target"; \
+			go test ./$$(dirname $$file) -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME); \
+		done; \
+	done
 
 demo: build ## Record demo.gif from demo.tape (needs vhs)
 	vhs demo.tape

@@ -2,12 +2,17 @@ package flows
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -95,25 +100,33 @@ func (d Duration) String() string {
 	}
 }
 
-// ParseDuration reads "2592000", "30d", "12h", "90m" or "45s".
+// ParseDuration reads "2592000", "30d", "12h", "90m" or "45s": digits only, then at most one unit.
+// It refuses anything longer than MaxRefreshDuration (2147483647 seconds, about 68 years), the
+// most PingOne accepts for any refresh token duration, so no value overflows on its way there.
 func ParseDuration(s string) (Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("empty duration")
+		return 0, fmt.Errorf("the duration is empty: give seconds or a number followed by d, h, m or s (e.g. 30d)")
 	}
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 0 {
-			return 0, fmt.Errorf("duration %q is negative", s)
-		}
-		return Duration(n), nil
+	num, unit := s, uint64(1)
+	if u, ok := durationUnits[s[len(s)-1]]; ok {
+		num, unit = s[:len(s)-1], u
 	}
-	unit := map[byte]int{'d': 86400, 'h': 3600, 'm': 60, 's': 1}[s[len(s)-1]]
-	n, err := strconv.Atoi(s[:len(s)-1])
-	if unit == 0 || err != nil || n < 0 {
+	if strings.HasPrefix(num, "-") {
+		return 0, fmt.Errorf("duration %q is negative", s)
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("duration %q: use seconds or a number followed by d, h, m or s (e.g. 30d)", s)
+	}
+	if err != nil || n > MaxRefreshDuration/unit {
+		return 0, fmt.Errorf("duration %q is too long: PingOne accepts at most %d seconds (about 68 years)", s, MaxRefreshDuration)
 	}
 	return Duration(n * unit), nil
 }
+
+// durationUnits are the seconds of each unit letter ParseDuration accepts.
+var durationUnits = map[byte]uint64{'d': 86400, 'h': 3600, 'm': 60, 's': 1}
 
 // UnmarshalYAML accepts an integer or a "30d"-style string.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
@@ -150,97 +163,402 @@ func (p Problem) String() string {
 // PlanError lists every problem of a plan at once.
 type PlanError struct{ Problems []Problem }
 
+// maxShownProblems caps the lines of PlanError.Error: past that, a plan is not what it should be
+// and a screenful says so as well as a million lines would.
+const maxShownProblems = 50
+
 func (e *PlanError) Error() string {
-	lines := make([]string, len(e.Problems))
+	var b strings.Builder
+	fmt.Fprintf(&b, "the plan has %d problem(s):", len(e.Problems))
 	for i, p := range e.Problems {
-		lines[i] = "  " + p.String()
+		if i == maxShownProblems {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-i)
+			break
+		}
+		b.WriteString("\n  " + p.String())
 	}
-	return fmt.Sprintf("the plan has %d problem(s):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+	return b.String()
 }
 
 // ParsePlan reads a YAML plan, applies its preset, and validates it, reporting every problem with
-// its line. Unknown keys are problems too: a misspelt key must not be silently ignored.
+// its line and field in a *PlanError. Unknown keys are problems too: a misspelt key must not be
+// silently ignored. It drops the plan's warnings: ParsePlanWarnings returns them.
 func ParsePlan(data []byte) (Plan, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return Plan{}, &PlanError{Problems: []Problem{{Field: "plan", Message: yamlMessage(err), Line: yamlLine(err)}}}
-	}
-	lines := map[string]int{}
-	var problems []Problem
-	if len(root.Content) > 0 {
-		collectLines(root.Content[0], "", lines)
-		problems = append(problems, unknownKeys(root.Content[0], "", planKeys)...)
-	}
-	var p Plan
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&p); err != nil {
-		problems = append(problems, decodeProblems(err)...)
-	}
+	p, _, err := ParsePlanWarnings(data)
+	return p, err
+}
+
+// ParsePlanWarnings is ParsePlan that also returns the plan's warnings (see Plan.Warnings), each
+// with its line. Problems come in two rounds: first the file's shape (YAML syntax, unknown or
+// repeated keys, a value of the wrong type), then, once the shape is right, the values.
+//
+// The work is linear in the size of the file: keys are checked against the Plan type as the
+// YAML tree is walked once, and an alias (*name) may not make that walk more than twice as long
+// as the file, so an alias bomb is refused at once.
+func ParsePlanWarnings(data []byte) (Plan, []Problem, error) {
+	root, problems := parseYAML(data)
 	if len(problems) > 0 {
-		return p, &PlanError{Problems: problems}
+		return Plan{}, nil, &PlanError{Problems: problems}
+	}
+	d := planDecoder{lines: map[string]int{}, budget: 2*len(data) + 1000}
+	var p Plan
+	d.decode(root, "", reflect.ValueOf(&p).Elem())
+	if len(d.problems) > 0 {
+		return p, nil, &PlanError{Problems: d.problems}
+	}
+	// An empty name must not quietly become the preset's.
+	_, named := d.lines["application.name"]
+	emptyName := named && p.Application.Name == ""
+	if emptyName {
+		problems = append(problems, Problem{Line: d.lines["application.name"], Field: "application.name",
+			Message: "the name is empty: give the application a name, or remove the key to use the preset's"})
 	}
 	p, err := p.WithPreset()
 	if err != nil {
-		line := lines["preset"]
-		return p, &PlanError{Problems: []Problem{{Line: line, Field: "preset", Message: err.Error()}}}
+		return p, nil, &PlanError{Problems: []Problem{{Line: d.lines["preset"], Field: "preset", Message: err.Error()}}}
 	}
-	if errs := p.Validate(); len(errs) > 0 {
-		for i := range errs {
-			errs[i].Line = lines[errs[i].Field]
+	for _, pr := range d.atLines(p.Validate()) {
+		if !(emptyName && pr.Field == "application.name") {
+			problems = append(problems, pr)
 		}
-		return p, &PlanError{Problems: errs}
 	}
-	return p, nil
+	if len(problems) > 0 {
+		return p, nil, &PlanError{Problems: problems}
+	}
+	return p, d.atLines(p.Warnings()), nil
 }
 
-// planKeys is the schema of keys a plan may hold, for the unknown-key check.
-var planKeys = map[string]any{
-	"preset": nil, "environmentId": nil, "capabilities": nil, "signInUser": nil, "roles": nil,
-	"application": map[string]any{
-		"name": nil, "description": nil, "enabled": nil, "grantTypes": nil, "responseTypes": nil,
-		"pkceEnforcement": nil, "tokenEndpointAuthMethod": nil, "redirectUris": nil,
-		"refreshTokenDuration": nil, "refreshTokenRollingDuration": nil,
-		"refreshTokenRollingGracePeriodDuration": nil, "adminOnly": nil, "scopes": nil,
-		"assignActorRoles": nil,
-		"roleAssignments":  []any{map[string]any{"role": nil, "scope": nil}},
-	},
-	"userRoleAssignments": []any{map[string]any{"user": nil, "role": nil, "scope": nil}},
+// parseYAML reads the one YAML document of a plan file into a tree, without decoding it.
+func parseYAML(data []byte) (*yaml.Node, []Problem) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var root yaml.Node
+	err := dec.Decode(&root)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, []Problem{syntaxProblem(err, data)}
+	}
+	if errors.Is(err, io.EOF) || isNull(&root) {
+		return nil, []Problem{{Field: "plan", Message: fmt.Sprintf(
+			"the plan is empty: it needs at least a preset (preset: one of %s) or an application: section", strings.Join(PresetNames(), ", "))}}
+	}
+	for {
+		var next yaml.Node
+		switch err := dec.Decode(&next); {
+		case errors.Is(err, io.EOF):
+			return &root, nil
+		case err != nil:
+			return nil, []Problem{syntaxProblem(err, data)}
+		case !isNull(&next):
+			return nil, []Problem{{Line: next.Line, Field: "plan", Message: "a second YAML document starts here (after ---): a plan file holds one"}}
+		}
+	}
 }
 
-func unknownKeys(n *yaml.Node, path string, schema any) []Problem {
-	var out []Problem
-	switch s := schema.(type) {
-	case map[string]any:
-		if n.Kind != yaml.MappingNode {
-			return nil
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			sub, ok := s[k.Value]
-			field := joinPath(path, k.Value)
-			if !ok {
-				out = append(out, Problem{Line: k.Line, Field: field, Message: "unknown key" + suggest(k.Value, s)})
-				continue
+// syntaxProblem turns a yaml.v3 parse error ("yaml: line 3: did not find expected key") into a
+// Problem at that line.
+func syntaxProblem(err error, data []byte) Problem {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			if n, err := strconv.Atoi(rest[:i]); err == nil {
+				line, msg = n, rest[i+2:]
 			}
-			out = append(out, unknownKeys(v, field, sub)...)
-		}
-	case []any:
-		if n.Kind != yaml.SequenceNode {
-			return nil
-		}
-		for i, item := range n.Content {
-			out = append(out, unknownKeys(item, fmt.Sprintf("%s[%d]", path, i), s[0])...)
 		}
 	}
-	return out
+	// yaml.v3 (v3.0.1, parser.fail) adds 1 to the 0-based line of scanner errors only; its parser
+	// errors ("did not find expected key", ...) come 0-based.
+	if line > 0 && yamlParserErrors[msg] {
+		line++
+	}
+	switch {
+	case strings.Contains(msg, "cannot start any token") && bytes.ContainsRune(data, '\t'):
+		msg += " (YAML indents with spaces, not tabs)"
+	case msg == "did not find expected key" || msg == "did not find expected '-' indicator":
+		msg += " (check the indentation)"
+	}
+	return Problem{Line: line, Field: "plan", Message: "not valid YAML: " + msg}
 }
 
-func suggest(key string, known map[string]any) string {
-	names := make([]string, 0, len(known))
-	for k := range known {
-		names = append(names, k)
+// yamlParserErrors are the messages of yaml.v3's parser (parserc.go), as opposed to its scanner.
+var yamlParserErrors = map[string]bool{
+	"did not find expected key": true, "did not find expected '-' indicator": true,
+	"did not find expected node content": true, "did not find expected ',' or ']'": true,
+	"did not find expected ',' or '}'": true, "did not find expected <document start>": true,
+	"did not find expected <stream-start>": true, "found duplicate %YAML directive": true,
+	"found duplicate %TAG directive": true, "found incompatible YAML document": true,
+	"found undefined tag handle": true,
+}
+
+// planDecoder fills a Plan from a YAML tree, checking each key against the Plan type (its yaml
+// tags are the schema) and each value against the field's type.
+type planDecoder struct {
+	problems  []Problem
+	lines     map[string]int // field path -> line, for every known key and list item of the file
+	budget    int            // nodes left to visit: bounds what aliases can make of a small file
+	exhausted bool
+	walked    map[*yaml.Node]bool // mappings whose keys were checked: an alias to one is not re-reported
+}
+
+func (d *planDecoder) add(line int, field, format string, args ...any) {
+	if field == "" {
+		field = "plan"
 	}
-	sort.Strings(names)
+	d.problems = append(d.problems, Problem{Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// atLines gives each problem the line of its field in the file, when the file has that field.
+func (d *planDecoder) atLines(ps []Problem) []Problem {
+	for i := range ps {
+		ps[i].Line = d.lines[ps[i].Field]
+	}
+	return ps
+}
+
+// visit follows an alias to its anchored node and spends one node of the budget. It returns nil
+// once the budget is spent.
+func (d *planDecoder) visit(n *yaml.Node) *yaml.Node {
+	alias := n
+	for i := 0; n.Kind == yaml.AliasNode && n.Alias != nil && i < 100; i++ {
+		n = n.Alias
+	}
+	if d.exhausted {
+		return nil
+	}
+	if d.budget--; d.budget < 0 {
+		d.exhausted = true
+		d.add(alias.Line, "plan", "the aliases (*name) expand to far more than the file holds: write the values out")
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		d.add(alias.Line, "plan", "the alias *%s leads nowhere", alias.Value)
+		return nil
+	}
+	return n
+}
+
+// decode fills v, a Plan or a part of one, from n; field is v's path in the plan ("" for the plan).
+// A null value leaves v unset.
+func (d *planDecoder) decode(n *yaml.Node, field string, v reflect.Value) {
+	at := n.Line // where the value is written: for an alias, the alias, not its anchor
+	if n = d.visit(n); n == nil || isNull(n) {
+		return
+	}
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 1 {
+			d.decode(n.Content[0], field, v)
+		}
+		return
+	}
+	t := v.Type()
+	switch {
+	case t == durationType:
+		dur, err := ParseDuration(n.Value)
+		if n.Kind != yaml.ScalarNode {
+			d.add(at, field, "expected %s, got %s", describeType(t), describeNode(n))
+		} else if err != nil {
+			d.add(at, field, "%v", err)
+		} else {
+			v.Set(reflect.ValueOf(dur))
+		}
+	case t.Kind() == reflect.Pointer:
+		e := reflect.New(t.Elem())
+		before := len(d.problems)
+		d.decode(n, field, e.Elem())
+		if len(d.problems) == before {
+			v.Set(e)
+		}
+	case t.Kind() == reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.add(at, field, "expected %s, got %s", describeType(t), describeNode(n))
+			return
+		}
+		s := n.Value
+		if n.ShortTag() == "!!binary" { // what yaml.v3 writes for a string that is not UTF-8
+			b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+			if err != nil {
+				d.add(at, field, "the !!binary value is not base64")
+				return
+			}
+			s = string(b)
+		}
+		if !utf8.ValidString(s) {
+			d.add(at, field, "expected %s, got bytes that are not UTF-8 text", describeType(t))
+			return
+		}
+		v.SetString(s)
+	case t.Kind() == reflect.Bool:
+		b, ok := parseBool(n)
+		if !ok {
+			d.add(at, field, "expected %s, got %s", describeType(t), describeNode(n))
+			return
+		}
+		v.SetBool(b)
+	case t.Kind() == reflect.Slice:
+		d.list(n, at, field, v)
+	case t.Kind() == reflect.Struct:
+		d.mapping(n, at, field, v)
+	default:
+		panic("flows: plan field of unexpected type " + t.String())
+	}
+}
+
+func (d *planDecoder) list(n *yaml.Node, at int, field string, v reflect.Value) {
+	if n.Kind != yaml.SequenceNode {
+		d.add(at, field, "expected %s, got %s", describeType(v.Type()), describeNode(n))
+		return
+	}
+	if len(n.Content) == 0 {
+		return // an empty list means not set, as a missing one
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		path := field + "[" + strconv.Itoa(i) + "]"
+		d.lines[path] = item.Line
+		d.decode(item, path, s.Index(i))
+	}
+	v.Set(s)
+}
+
+func (d *planDecoder) mapping(n *yaml.Node, at int, field string, v reflect.Value) {
+	if n.Kind != yaml.MappingNode {
+		d.add(at, field, "expected %s, got %s", describeType(v.Type()), describeNode(n))
+		return
+	}
+	fields := planFields(v.Type())
+	report := !d.walked[n] // the keys of an aliased mapping are reported once, at its anchor
+	if d.walked == nil {
+		d.walked = map[*yaml.Node]bool{}
+	}
+	d.walked[n] = true
+	seen := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := d.visit(n.Content[i])
+		if k == nil {
+			return
+		}
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			if report && k.Kind != yaml.ScalarNode {
+				d.add(k.Line, field, "a key must be a plain word, not %s", describeNode(k))
+			} else if report {
+				d.add(k.Line, field, "merge keys (<<) are not supported in a plan: write the keys out")
+			}
+			continue
+		}
+		path := joinPath(field, k.Value)
+		if first, dup := seen[k.Value]; dup {
+			if report {
+				d.add(k.Line, path, "given twice (first at line %d): keep one", first)
+			}
+			continue
+		}
+		seen[k.Value] = k.Line
+		f, ok := fields.index[k.Value]
+		if !ok {
+			if report {
+				d.add(k.Line, path, "unknown key%s", suggest(k.Value, fields.names))
+			}
+			continue
+		}
+		d.lines[path] = k.Line
+		d.decode(n.Content[i+1], path, v.Field(f))
+	}
+}
+
+// structFields are the plan keys of a struct type: its fields' yaml names.
+type structFields struct {
+	index map[string]int // yaml name -> field index
+	names []string       // sorted
+}
+
+var planFieldCache sync.Map // reflect.Type -> structFields
+
+func planFields(t reflect.Type) structFields {
+	if f, ok := planFieldCache.Load(t); ok {
+		return f.(structFields)
+	}
+	f := structFields{index: map[string]int{}}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			f.index[name] = i
+			f.names = append(f.names, name)
+		}
+	}
+	sort.Strings(f.names)
+	planFieldCache.Store(t, f)
+	return f
+}
+
+var durationType = reflect.TypeFor[Duration]()
+
+// describeType says in words what a plan value of type t looks like.
+func describeType(t reflect.Type) string {
+	switch {
+	case t == durationType:
+		return "a number of seconds or a duration such as 30d"
+	case t.Kind() == reflect.Pointer:
+		return describeType(t.Elem())
+	case t.Kind() == reflect.String:
+		return "text"
+	case t.Kind() == reflect.Bool:
+		return "true or false"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		return "a list of entries with the keys " + strings.Join(planFields(t.Elem()).names, ", ")
+	case t.Kind() == reflect.Slice:
+		return "a list (e.g. [a, b]; [a] for one)"
+	case t == reflect.TypeFor[Plan]():
+		return "a mapping of plan keys (preset:, application:, …)"
+	case t == reflect.TypeFor[AppSpec]():
+		return "a mapping of the application's settings (name:, grantTypes:, …)"
+	case t.Kind() == reflect.Struct:
+		return "a mapping with the keys " + strings.Join(planFields(t).names, ", ")
+	}
+	return t.String()
+}
+
+// describeNode says in words what a YAML value is, quoting a short scalar.
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping (key: value lines)"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if isNull(n) {
+			return "nothing"
+		}
+		v := n.Value
+		if r := []rune(v); len(r) > 60 {
+			v = string(r[:60]) + "…"
+		}
+		return fmt.Sprintf("%q", v)
+	}
+	return "an alias"
+}
+
+func isNull(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode {
+		return len(n.Content) == 0 || isNull(n.Content[0])
+	}
+	return n.Kind == 0 || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// parseBool reads true/false, and the yes/no/on/off that yaml.v3 also accepts for a bool, in any
+// case, quoted or not.
+func parseBool(n *yaml.Node) (value, ok bool) {
+	if n.Kind != yaml.ScalarNode {
+		return false, false
+	}
+	switch strings.ToLower(n.Value) {
+	case "true", "yes", "y", "on":
+		return true, true
+	case "false", "no", "n", "off":
+		return false, true
+	}
+	return false, false
+}
+
+func suggest(key string, names []string) string {
 	for _, k := range names {
 		if strings.EqualFold(k, key) || strings.EqualFold(k, key+"s") || strings.EqualFold(k+"s", key) {
 			return fmt.Sprintf(" (did you mean %q?)", k)
@@ -249,63 +567,11 @@ func suggest(key string, known map[string]any) string {
 	return ""
 }
 
-func collectLines(n *yaml.Node, path string, lines map[string]int) {
-	switch n.Kind {
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			field := joinPath(path, n.Content[i].Value)
-			lines[field] = n.Content[i].Line
-			collectLines(n.Content[i+1], field, lines)
-		}
-	case yaml.SequenceNode:
-		for i, item := range n.Content {
-			field := fmt.Sprintf("%s[%d]", path, i)
-			lines[field] = item.Line
-			collectLines(item, field, lines)
-		}
-	}
-}
-
 func joinPath(path, key string) string {
 	if path == "" {
 		return key
 	}
 	return path + "." + key
-}
-
-func decodeProblems(err error) []Problem {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		out := make([]Problem, 0, len(te.Errors))
-		for _, e := range te.Errors {
-			out = append(out, Problem{Field: "plan", Message: yamlMessage(fmt.Errorf("%s", e)), Line: yamlLine(fmt.Errorf("%s", e))})
-		}
-		return out
-	}
-	return []Problem{{Field: "plan", Message: yamlMessage(err), Line: yamlLine(err)}}
-}
-
-// yamlLine pulls "line N" out of a yaml.v3 message.
-func yamlLine(err error) int {
-	msg := err.Error()
-	if i := strings.Index(msg, "line "); i >= 0 {
-		rest := msg[i+5:]
-		j := 0
-		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
-			j++
-		}
-		n, _ := strconv.Atoi(rest[:j])
-		return n
-	}
-	return 0
-}
-
-func yamlMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if i := strings.Index(msg, ": "); i >= 0 && strings.HasPrefix(msg, "line ") {
-		msg = msg[i+2:]
-	}
-	return msg
 }
 
 // WithPreset fills every field the plan leaves unset from its preset (if any). The plan's own

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -42,6 +44,9 @@ func ValidateName(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return fmt.Errorf("a name is required")
 	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("the name is not UTF-8 text")
+	}
 	if len(s) > 256 {
 		return fmt.Errorf("the name is longer than 256 characters")
 	}
@@ -51,6 +56,9 @@ func ValidateName(s string) error {
 // ValidateDescription checks a description against the characters PingOne rejects ([comm]
 // pingone-api.md §3: `$ + < = > ^ ` | ~`).
 func ValidateDescription(s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("the description is not UTF-8 text")
+	}
 	if i := strings.IndexAny(s, "$+<=>^`|~"); i >= 0 {
 		return fmt.Errorf("PingOne rejects %q in a description", s[i:i+1])
 	}
@@ -59,10 +67,22 @@ func ValidateDescription(s string) error {
 
 // ValidateRedirectURI checks one redirect URI. It returns an error for URIs PingOne or an OAuth
 // client would reject, and a warning for ones that are valid but probably wrong (a trailing
-// slash: the callback must match exactly, byte for byte).
+// slash: the callback must match exactly, byte for byte). An accepted URI is valid UTF-8 without
+// spaces, control or invisible formatting characters, and has a scheme and a host.
 func ValidateRedirectURI(s string) (warning string, err error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("%q is not valid UTF-8 text", s)
+	}
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			return "", fmt.Errorf("%q contains a space: the callback must match byte for byte, so remove it (or write it as %%20 if the connector's callback really has one)", s)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return "", fmt.Errorf("%q contains the invisible character %U: remove it (pasted text often carries one)", s, r)
+		}
+	}
 	u, perr := url.Parse(s)
-	if perr != nil || !u.IsAbs() || u.Host == "" {
+	if perr != nil || !u.IsAbs() || u.Hostname() == "" {
 		return "", fmt.Errorf("%q is not an absolute URL (e.g. https://example.com/callback)", s)
 	}
 	if u.Fragment != "" || strings.Contains(s, "#") {
@@ -110,9 +130,14 @@ func (p Plan) Validate() []Problem {
 			add("environmentId", "%v", err)
 		}
 	}
+	if !utf8.ValidString(p.SignInUser) {
+		add("signInUser", "the user is not UTF-8 text")
+	}
 	a := p.Application
 	if err := ValidateName(a.Name); err != nil {
 		add("application.name", "%v", err)
+	} else if strings.TrimSpace(a.Name) != a.Name {
+		add("application.name", "%q has a leading or trailing space: the app is found by its exact name, so remove the space", a.Name)
 	}
 	if err := ValidateDescription(a.Description); err != nil {
 		add("application.description", "%v", err)
@@ -173,15 +198,29 @@ func (p Plan) Validate() []Problem {
 		field := fmt.Sprintf("userRoleAssignments[%d]", i)
 		if strings.TrimSpace(r.User) == "" {
 			add(field+".user", "a username or email is required")
+		} else if !utf8.ValidString(r.User) {
+			add(field+".user", "the user is not UTF-8 text")
 		}
 		out = append(out, checkRoleRef(field, r.Role, r.Scope)...)
 	}
 	if p.Roles != "" && p.Roles != RolesCheck && p.Roles != RolesFix {
-		add("roles", "roles must be %q (report a missing role) or %q (assign the proposed roles), not %q", RolesCheck, RolesFix, p.Roles)
+		add("roles", "%q is not a choice: use %q (only report a missing role) or %q (assign the proposed roles)", p.Roles, RolesCheck, RolesFix)
 	}
 	for i, c := range p.Capabilities {
 		if _, ok := CapabilityByID(c); !ok {
 			add(fmt.Sprintf("capabilities[%d]", i), "unknown capability %q (choose from %s)", c, strings.Join(CapabilityIDs(), ", "))
+		}
+	}
+	return out
+}
+
+// Warnings lists what is valid in a plan but probably wrong, each with its field path: a redirect
+// URI that ends in a slash (the wizard warns of it too).
+func (p Plan) Warnings() []Problem {
+	var out []Problem
+	for i, u := range p.Application.RedirectURIs {
+		if w, err := ValidateRedirectURI(u); err == nil && w != "" {
+			out = append(out, Problem{Field: fmt.Sprintf("application.redirectUris[%d]", i), Message: w})
 		}
 	}
 	return out
@@ -223,9 +262,13 @@ func checkRoleRef(field, role, scope string) []Problem {
 	var out []Problem
 	if strings.TrimSpace(role) == "" {
 		out = append(out, Problem{Field: field + ".role", Message: "a role name is required (e.g. Identity Data Read Only)"})
+	} else if !utf8.ValidString(role) {
+		out = append(out, Problem{Field: field + ".role", Message: "the role name is not UTF-8 text"})
 	}
 	if _, _, err := ParseScope(scope); err != nil {
 		out = append(out, Problem{Field: field + ".scope", Message: err.Error()})
+	} else if !utf8.ValidString(scope) {
+		out = append(out, Problem{Field: field + ".scope", Message: "the scope is not UTF-8 text"})
 	}
 	return out
 }

@@ -1,11 +1,13 @@
 package pingone
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -231,7 +233,7 @@ func ParseTokenClaims(accessToken string) (TokenClaims, error) {
 		Exp      *json.Number    `json:"exp"`
 		Iat      *json.Number    `json:"iat"`
 	}
-	if err := json.Unmarshal(payload, &raw); err != nil {
+	if p := bytes.TrimLeft(payload, " \t\r\n"); len(p) == 0 || p[0] != '{' || json.Unmarshal(payload, &raw) != nil {
 		return TokenClaims{}, errors.New("access token payload is not a JSON object")
 	}
 	c := TokenClaims{Subject: raw.Sub, ClientID: raw.ClientID, Env: raw.Env, Org: raw.Org, Scope: raw.Scope, Issuer: raw.Iss}
@@ -241,6 +243,9 @@ func ParseTokenClaims(accessToken string) (TokenClaims, error) {
 			c.Audience = []string{one}
 		} else if err := json.Unmarshal(raw.Aud, &c.Audience); err != nil {
 			return TokenClaims{}, errors.New("access token aud is neither a string nor an array of strings")
+		}
+		if len(c.Audience) == 0 {
+			c.Audience = nil
 		}
 	}
 	if c.ExpiresAt, err = numericDate(raw.Exp); err != nil {
@@ -252,7 +257,12 @@ func ParseTokenClaims(accessToken string) (TokenClaims, error) {
 	return c, nil
 }
 
-// numericDate converts a JWT NumericDate (seconds, possibly fractional) to a time.
+// maxNumericDate is 10000-01-01T00:00:00Z in seconds: no token expires later.
+const maxNumericDate = 253402300800
+
+// numericDate converts a JWT NumericDate (seconds, possibly fractional) to a time, to the
+// millisecond. It refuses dates before 1970 or after 9999, which no real token carries and which
+// float-to-int conversion would turn into nonsense.
 func numericDate(n *json.Number) (time.Time, error) {
 	if n == nil {
 		return time.Time{}, nil
@@ -261,6 +271,9 @@ func numericDate(n *json.Number) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, errors.New("not a number")
 	}
-	sec := int64(f)
-	return time.Unix(sec, int64((f-float64(sec))*1e9)).UTC(), nil
+	ms := math.Round(f * 1000)
+	if !(ms >= 0 && ms < maxNumericDate*1000) {
+		return time.Time{}, errors.New("not a date between 1970 and 9999")
+	}
+	return time.UnixMilli(int64(ms)).UTC(), nil
 }

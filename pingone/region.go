@@ -134,7 +134,7 @@ func checkEndpoint(what, raw string) (*url.URL, error) {
 	if u.User != nil {
 		return nil, fmt.Errorf("%s URL %q must not carry credentials", what, u.Redacted())
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
 		return nil, fmt.Errorf("%s URL %q must not carry a query or a fragment", what, raw)
 	}
 	switch u.Scheme {

@@ -90,11 +90,11 @@ var sensitiveKeys = map[string]bool{
 }
 
 // isSensitiveKey reports whether a JSON key names a secret value. Besides the listed
-// names, any key ending in "secret" or "password" counts (previous.secret is caught by
-// "secret").
+// names, any key ending in "secret", "password" or "token" counts (previous.secret is caught
+// by "secret"; the token exchange's subject_token and actor_token by "token").
 func isSensitiveKey(k string) bool {
 	n := strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(k))
-	return sensitiveKeys[n] || strings.HasSuffix(n, "secret") || strings.HasSuffix(n, "password")
+	return sensitiveKeys[n] || strings.HasSuffix(n, "secret") || strings.HasSuffix(n, "password") || strings.HasSuffix(n, "token")
 }
 
 // Redact returns a copy of a JSON body with the values of secret-bearing keys (secret,
@@ -106,13 +106,15 @@ func Redact(body []byte) []byte {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
+	// One JSON value and nothing after it: a decoder alone stops at the end of the first value
+	// and takes a stray "}" after it for the end of the input.
+	if !json.Valid(body) {
+		return nonJSONNote(len(body))
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
-	if err := dec.Decode(&v); err != nil || dec.More() {
-		return nonJSONNote(len(body))
-	}
-	if _, err := dec.Token(); err == nil { // trailing garbage
+	if err := dec.Decode(&v); err != nil {
 		return nonJSONNote(len(body))
 	}
 	out, err := json.Marshal(redactValue(v))

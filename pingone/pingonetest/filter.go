@@ -31,10 +31,33 @@ func (f *filterExpr) eval(get func(attr string) string) bool {
 	return false
 }
 
+// String writes f back as a filter that parses to f again, with parentheses only where the
+// and-before-or precedence needs them.
+func (f *filterExpr) String() string {
+	paren := func(e *filterExpr, need bool) string {
+		if need {
+			return "(" + e.String() + ")"
+		}
+		return e.String()
+	}
+	switch f.op {
+	case "or":
+		return f.left.String() + " or " + paren(f.right, f.right.op == "or")
+	case "and":
+		return paren(f.left, f.left.op == "or") + " and " + paren(f.right, f.right.op == "and" || f.right.op == "or")
+	}
+	return f.attr + " " + f.op + ` "` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(f.value) + `"`
+}
+
+// maxFilterDepth bounds the nesting of parentheses, so a filter of a million "(" cannot run the
+// parser a million calls deep.
+const maxFilterDepth = 32
+
 type filterParser struct {
 	toks  []string
 	pos   int
 	attrs []string
+	depth int
 }
 
 func tokenizeFilter(s string) ([]string, error) {
@@ -131,6 +154,10 @@ func (p *filterParser) and() (*filterExpr, error) {
 
 func (p *filterParser) factor() (*filterExpr, error) {
 	if p.peek() == "(" {
+		if p.depth++; p.depth > maxFilterDepth {
+			return nil, fmt.Errorf("parentheses nested more than %d deep", maxFilterDepth)
+		}
+		defer func() { p.depth-- }()
 		p.pos++
 		e, err := p.or()
 		if err != nil {

@@ -114,7 +114,9 @@ type callbackResult struct {
 // error (access_denied included). A request with a wrong or missing state
 // is not PingOne's answer to this sign-in — a stale tab, or any local page
 // probing http://127.0.0.1:{port}{path} — so it gets 400 and the wait goes
-// on: it cannot abort the sign-in.
+// on: it cannot abort the sign-in. A state given twice is not this
+// sign-in's either. With the right state, a repeated code or error, or a
+// code outside RFC 6749's VSCHAR, fails the sign-in.
 func (c Config) callbackHandler(state string, results chan<- callbackResult) http.Handler {
 	var once sync.Once
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -123,7 +125,7 @@ func (c Config) callbackHandler(state string, results chan<- callbackResult) htt
 			return
 		}
 		q := r.URL.Query()
-		if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+		if len(q["state"]) != 1 || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 			writePage(w, http.StatusBadRequest, "Not this sign-in",
 				"This response does not belong to the sign-in pingone-setup is waiting for. Finish the sign-in in the tab it opened, or return to the terminal.")
 			return
@@ -133,10 +135,15 @@ func (c Config) callbackHandler(state string, results chan<- callbackResult) htt
 			handled = true
 			var res callbackResult
 			switch {
+			case len(q["code"]) > 1 || len(q["error"]) > 1 || len(q["error_description"]) > 1:
+				// RFC 6749 §3.1: a parameter must not appear twice; which one would be PingOne's?
+				res.err = c.newError(ErrFailed, "", "the redirect repeated a parameter", 0, nil)
 			case q.Get("error") != "":
 				res.err = c.newError(reasonFor(q.Get("error"), 0), q.Get("error"), q.Get("error_description"), 0, nil)
 			case q.Get("code") == "":
 				res.err = c.newError(ErrFailed, "", "the redirect carried neither a code nor an error", 0, nil)
+			case !isVSCHAR(q.Get("code")):
+				res.err = c.newError(ErrFailed, "", "the redirect carried a malformed code", 0, nil)
 			default:
 				res.code = q.Get("code")
 			}
@@ -151,6 +158,17 @@ func (c Config) callbackHandler(state string, results chan<- callbackResult) htt
 			writePage(w, http.StatusGone, "Sign-in finished", "This sign-in has already finished. You can close this tab.")
 		}
 	})
+}
+
+// isVSCHAR reports whether s holds only RFC 6749's VSCHAR (%x20-7E), what an authorization code
+// is made of (Appendix A.11).
+func isVSCHAR(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html><html lang="en"><head><meta charset="utf-8">

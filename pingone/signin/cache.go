@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -287,7 +288,7 @@ func (c *Cache) keyringFailed(err error) string {
 // whole token family.
 func (c *Cache) load(key Key) (*oauth2.Token, string) {
 	all, _ := c.readFile()
-	if st, ok := all[key.String()]; ok && st.AccessToken != "" {
+	if st, ok := all[key.String()]; ok && st.usable() {
 		return st.token(), ""
 	}
 	notice := ""
@@ -296,7 +297,7 @@ func (c *Cache) load(key Key) (*oauth2.Token, string) {
 		switch {
 		case err == nil:
 			var st storedToken
-			if json.Unmarshal([]byte(v), &st) == nil && st.AccessToken != "" {
+			if json.Unmarshal([]byte(v), &st) == nil && st.usable() {
 				return st.token(), ""
 			}
 		case errors.Is(err, keyring.ErrNotFound):
@@ -305,6 +306,23 @@ func (c *Cache) load(key Key) (*oauth2.Token, string) {
 		}
 	}
 	return nil, notice
+}
+
+// usable reports whether a stored entry is a token that can go into an Authorization header:
+// an access token, and a refresh token if any, of visible ASCII (RFC 6750's b64token and RFC
+// 6749's VSCHAR fit), and a Bearer token type. Anything else (a damaged or hand-edited store) is
+// passed over, so the user signs in again instead of sending a broken header.
+func (st storedToken) usable() bool {
+	visible := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] <= ' ' || s[i] > '~' {
+				return false
+			}
+		}
+		return true
+	}
+	return st.AccessToken != "" && visible(st.AccessToken) && visible(st.RefreshToken) &&
+		(st.TokenType == "" || strings.EqualFold(st.TokenType, "bearer"))
 }
 
 func (st storedToken) token() *oauth2.Token {
@@ -337,14 +355,34 @@ func (c *Cache) readFile() (map[string]storedToken, error) {
 	if c.Dir == "" {
 		return all, errors.New("no config directory")
 	}
-	data, err := os.ReadFile(c.filePath())
+	data, err := readAtMost(c.filePath(), maxTokenFile)
 	if err != nil {
 		return all, err
 	}
 	if err := json.Unmarshal(data, &all); err != nil {
 		return map[string]storedToken{}, err
 	}
+	if all == nil { // the file says null: Unmarshal sets the map to nil
+		all = map[string]storedToken{}
+	}
 	return all, nil
+}
+
+// maxTokenFile bounds what readFile reads: a few hundred sign-ins fit; a larger file is not ours.
+const maxTokenFile = 4 << 20
+
+// readAtMost reads a file of at most limit bytes.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("%s is larger than %d bytes", path, limit)
+	}
+	return data, err
 }
 
 // updateFile rewrites the token file atomically at mode 0600 in a 0700 dir.
