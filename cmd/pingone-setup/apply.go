@@ -84,9 +84,13 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	if err != nil {
 		return usagef("read the plan: %v", err)
 	}
-	plan, err := flows.ParsePlan(data)
+	plan, warnings, err := flows.ParsePlanWarnings(data)
 	if err != nil {
 		return failJSON(c, stdout, "apply", flows.State{}, usageError{msg: fmt.Sprintf("%s: %v", planFile, err), err: err})
+	}
+	for _, w := range warnings {
+		// As the wizard warns while the value is typed; stderr keeps stdout for the output.
+		fmt.Fprintf(stderr, "warning: %s: %s\n", planFile, w)
 	}
 	if c.targetEnv != "" {
 		plan.EnvironmentID = c.targetEnv

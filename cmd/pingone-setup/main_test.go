@@ -377,3 +377,12 @@ func TestAWorkerUsingClientSecretPostCanSignIn(t *testing.T) {
 		t.Error("no client-credentials token was issued: the environment token won over --client-id")
 	}
 }
+
+func TestApplyWarnsOfATrailingSlashInTheRedirectURIAsTheWizardDoes(t *testing.T) {
+	e := newEnv(t)
+	plan := e.file("p.yaml", greenPlan+"application:\n  redirectUris: [https://api.stackone.com/connect/oauth2/pingone/callback/]\n")
+	code, _, stderr := e.run("apply", "--plan", plan, "--dry-run")
+	if !strings.Contains(stderr, "warning: ") || !strings.Contains(stderr, "ends in a slash") || !strings.Contains(stderr, "line 5") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
