@@ -6,34 +6,36 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // Finding codes of doctor: stable, for scripts and support.
 const (
-	FindAppNotFound        = "APP_NOT_FOUND"
-	FindAppDisabled        = "APP_DISABLED"
-	FindNotWorker          = "NOT_A_WORKER"
-	FindGrantsInconsistent = "GRANTS_INCONSISTENT"
-	FindNoRedirectURI      = "REDIRECT_URI_MISSING"
-	FindRedirectTrailing   = "REDIRECT_URI_TRAILING_SLASH"
-	FindRedirectInvalid    = "REDIRECT_URI_INVALID"
-	FindRefreshNoOffline   = "REFRESH_WITHOUT_OFFLINE_ACCESS"
-	FindRefreshOrder       = "REFRESH_DURATIONS_OUT_OF_ORDER"
-	FindAdminOnlyOff       = "ADMIN_ONLY_OFF"
-	FindRoleMissing        = "ROLE_MISSING"
-	FindRolePopulationOnly = "ROLE_POPULATION_ONLY"
-	FindRoleUnneeded       = "ROLE_UNNEEDED"
-	FindRoleCheckSkipped   = "ROLE_CHECK_SKIPPED"
-	FindPermissionUnknown  = "PERMISSION_UNKNOWN"
-	FindGuideDiffers       = "GUIDE_DIFFERS"
-	FindAdminOnlyGate      = "ADMIN_ONLY_GATE"
-	FindGroupPolicyGate    = "GROUP_POLICY_GATE"
-	FindRoleViaGroup       = "ROLE_VIA_GROUP"
-	FindRoleCannotTell     = "ROLE_CANNOT_TELL"
-	FindRolePending        = "ROLE_PENDING"
-	FindVerifyFailed       = "VERIFY_FAILED"
+	FindAppNotFound         = "APP_NOT_FOUND"
+	FindAppDisabled         = "APP_DISABLED"
+	FindNotWorker           = "NOT_A_WORKER"
+	FindGrantsInconsistent  = "GRANTS_INCONSISTENT"
+	FindNoRedirectURI       = "REDIRECT_URI_MISSING"
+	FindRedirectTrailing    = "REDIRECT_URI_TRAILING_SLASH"
+	FindRedirectInvalid     = "REDIRECT_URI_INVALID"
+	FindRefreshNoOffline    = "REFRESH_WITHOUT_OFFLINE_ACCESS"
+	FindRefreshOrder        = "REFRESH_DURATIONS_OUT_OF_ORDER"
+	FindAdminOnlyOff        = "ADMIN_ONLY_OFF"
+	FindRoleMissing         = "ROLE_MISSING"
+	FindRolePopulationOnly  = "ROLE_POPULATION_ONLY"
+	FindRoleUnneeded        = "ROLE_UNNEEDED"
+	FindRoleCheckSkipped    = "ROLE_CHECK_SKIPPED"
+	FindPermissionUnknown   = "PERMISSION_UNKNOWN"
+	FindGuideDiffers        = "GUIDE_DIFFERS"
+	FindAdminOnlyGate       = "ADMIN_ONLY_GATE"
+	FindGroupPolicyGate     = "GROUP_POLICY_GATE"
+	FindRoleViaGroup        = "ROLE_VIA_GROUP"
+	FindRoleCannotTell      = "ROLE_CANNOT_TELL"
+	FindRolePending         = "ROLE_PENDING"
+	FindVerifyFailed        = "VERIFY_FAILED"
+	FindPreviousSecretValid = "PREVIOUS_SECRET_VALID"
 )
 
 // Diagnosis is doctor's result.
@@ -42,6 +44,10 @@ type Diagnosis struct {
 	Plan     Plan
 	Report   *RoleReport
 	Findings []Finding
+	// SecretFingerprint names the app's current secret without revealing it ("" when it has none
+	// or it could not be read); PreviousExpiresAt is when a rotated-out secret stops working.
+	SecretFingerprint string
+	PreviousExpiresAt time.Time
 }
 
 // Healthy reports whether doctor found no error or warning.
@@ -89,7 +95,34 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 	}
 	d.Report = s.Report
 	d.Findings = append(d.Findings, s.Findings...)
+	d.secretFacts(ctx, env, live)
 	return d, nil
+}
+
+// secretFacts reads the app's secret to name it by fingerprint and to report a previous secret
+// that still works (after rotate-secret). The secret itself never leaves this function. A
+// sign-in that may not read secrets just gets neither.
+func (d *Diagnosis) secretFacts(ctx context.Context, env Env, live *Live) {
+	if live.App.TokenEndpointAuthMethod == pingone.AuthMethodNone {
+		return
+	}
+	sec, err := env.API.GetApplicationSecret(ctx, live.Environment.ID, live.App.ID)
+	if err != nil {
+		return
+	}
+	d.SecretFingerprint = Fingerprint(sec.Secret)
+	if sec.Previous == nil || sec.Previous.ExpiresAt == "" {
+		return // no previous secret: the normal state
+	}
+	t, err := time.Parse(time.RFC3339Nano, sec.Previous.ExpiresAt)
+	if err != nil || !t.After(time.Now()) {
+		return
+	}
+	d.PreviousExpiresAt = t
+	d.Findings = append(d.Findings, Finding{Code: FindPreviousSecretValid, Severity: SeverityInfo,
+		Message: fmt.Sprintf("The previous client secret (%s) still works until %s (kept by a rotation for connectors not yet updated); the current one is %s",
+			Fingerprint(sec.Previous.Secret), t.Local().Format("2006-01-02 15:04 MST"), d.SecretFingerprint),
+		Fix: "Update every connector to the current secret before then; to end the previous one now, revoke it in the console (Applications > the app > Configuration)."})
 }
 
 // guessPreset picks the preset whose settings the app matches best, to decide what the connector

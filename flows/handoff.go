@@ -23,7 +23,7 @@ func runHandoff(ctx context.Context, env Env, s State) (Result, error) {
 			}
 			return nil, wrap("read the client secret", err)
 		}
-		c.ClientSecret = sec.Secret
+		c.ClientSecret, c.SecretFingerprint = sec.Secret, Fingerprint(sec.Secret)
 	}
 	return func(s *State) { s.Credentials = &c }, nil
 }

@@ -57,6 +57,9 @@ type Credentials struct {
 	ClientSecret  string `json:"clientSecret,omitempty"`
 	Region        string `json:"region,omitempty"`
 	AuthMethod    string `json:"tokenEndpointAuthMethod,omitempty"`
+	// SecretFingerprint names the secret without revealing it (Fingerprint), so an admin can
+	// tell which secret a connector holds.
+	SecretFingerprint string `json:"secretFingerprint,omitempty"`
 }
 
 // String keeps the secret out of logs and %v.

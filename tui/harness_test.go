@@ -257,8 +257,11 @@ func (h *harness) golden(name string) { h.t.Helper(); h.goldenOf(name, h.screen(
 // many it drew before) written as the same placeholder.
 func (h *harness) goldenIDs(name string) {
 	h.t.Helper()
-	h.goldenOf(name, generatedID.ReplaceAllString(h.screen(), "00000000-0000-4000-8000-000000000000"))
+	got := generatedID.ReplaceAllString(h.screen(), "00000000-0000-4000-8000-000000000000")
+	h.goldenOf(name, fingerprint.ReplaceAllString(got, "sha256:00000000"))
 }
+
+var fingerprint = regexp.MustCompile(`sha256:[0-9a-f]{8}`)
 
 var generatedID = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 

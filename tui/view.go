@@ -368,6 +368,9 @@ func (m Model) handoffView(w int) string {
 	default:
 		row("Client secret", mask+s.Faint.Render("  (v reveals it, c copies it)"))
 	}
+	if c.SecretFingerprint != "" {
+		row("Fingerprint", c.SecretFingerprint+s.Faint.Render("  (names the secret; doctor shows it too)"))
+	}
 	if c.Region != "" {
 		row("Region", c.Region)
 	}
