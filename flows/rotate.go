@@ -80,7 +80,9 @@ func RotateSecret(ctx context.Context, env Env, envID, appRef string, keep time.
 		until = time.Now().Add(keep)
 	}
 	sec, err := createLooking(ctx, env,
-		func() (*pingone.ApplicationSecret, error) { return api.RotateApplicationSecret(ctx, envID, app.ID, until) },
+		func() (*pingone.ApplicationSecret, error) {
+			return api.RotateApplicationSecret(ctx, envID, app.ID, until)
+		},
 		func() (*pingone.ApplicationSecret, bool, error) {
 			now, err := api.GetApplicationSecret(ctx, envID, app.ID)
 			if err != nil {
@@ -94,7 +96,7 @@ func RotateSecret(ctx context.Context, env Env, envID, appRef string, keep time.
 	r := Rotation{App: *app, Environment: *environment,
 		Credentials: Credentials{EnvironmentID: envID, ClientID: app.ID, ClientSecret: sec.Secret, Region: env.Region,
 			AuthMethod: app.TokenEndpointAuthMethod, SecretFingerprint: Fingerprint(sec.Secret)},
-		Changes:     []Change{{Step: "rotate-secret", Action: Updated, Object: appObject(*app), Field: "secret", To: "a new secret (" + Fingerprint(sec.Secret) + ")", Applied: true}},
+		Changes: []Change{{Step: "rotate-secret", Action: Updated, Object: appObject(*app), Field: "secret", To: "a new secret (" + Fingerprint(sec.Secret) + ")", Applied: true}},
 	}
 	if sec.Previous != nil && sec.Previous.ExpiresAt != "" {
 		if t, err := time.Parse(time.RFC3339Nano, sec.Previous.ExpiresAt); err == nil {
