@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -672,12 +673,13 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 		targets = append(targets, target{kind: "user", id: user.ID, name: user.Username, wants: byUser[name]})
 	}
 	var changes []Change
+	var created []LedgerEntry
 	for _, t := range targets {
-		cs, err := assignAll(ctx, env, s, roles, t.kind, t.id, t.name, t.wants)
+		cs, made, err := assignAll(ctx, env, s, roles, t.kind, t.id, t.name, t.wants)
 		if err != nil {
 			return nil, err
 		}
-		changes = append(changes, cs...)
+		changes, created = append(changes, cs...), append(created, made...)
 	}
 	apply := func(s *State) {
 		if access != nil {
@@ -685,6 +687,7 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 		}
 		s.Roles = roles
 		s.record(changes...)
+		s.Created = append(s.Created, created...)
 	}
 	if env.DryRun {
 		// Judge the setup the plan makes, with the roles it now assigns.
@@ -702,7 +705,7 @@ func runAssign(ctx context.Context, env Env, s State) (Result, error) {
 
 // assignAll gives one user or app every role of wants it lacks, creating the missing
 // assignments in parallel. It reads the current assignments unless the role check already did.
-func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind, id, name string, wants []RoleAssignment) ([]Change, error) {
+func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind, id, name string, wants []RoleAssignment) ([]Change, []LedgerEntry, error) {
 	envID := s.Target.ID
 	have := s.ActorAssignments
 	if id == "" || s.Report == nil || s.Report.ActorID != id {
@@ -716,20 +719,21 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 			have, err = env.API.ListApplicationRoleAssignments(ctx, envID, id)
 		}
 		if err != nil {
-			return nil, wrap(fmt.Sprintf("read role assignments of %s %s", kind, name), err)
+			return nil, nil, wrap(fmt.Sprintf("read role assignments of %s %s", kind, name), err)
 		}
 	}
 	object := fmt.Sprintf("%s %s", kind, name)
 	changes := make([]*Change, len(wants))
+	made := make([]*LedgerEntry, len(wants))
 	var jobs []func() error
 	for i, w := range wants {
 		role, ok := roleByName(roles, w.Role)
 		if !ok {
-			return nil, fmt.Errorf("no role named %q on this tenant", w.Role)
+			return nil, nil, fmt.Errorf("no role named %q on this tenant", w.Role)
 		}
 		scope, err := scopeFor(s, w.Scope)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if hasAssignment(have, role.ID, scope) {
 			continue
@@ -741,7 +745,7 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 		}
 		jobs = append(jobs, func() error {
 			ra := pingone.RoleAssignment{Role: pingone.Ref{ID: role.ID}, Scope: scope}
-			_, err := createLooking(ctx, env,
+			got, err := createLooking(ctx, env,
 				func() (*pingone.RoleAssignment, error) {
 					if kind == "user" {
 						return env.API.CreateUserRoleAssignment(ctx, envID, id, ra)
@@ -755,6 +759,8 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 			switch {
 			case err == nil:
 				changes[i] = &change
+				kindOf := map[string]string{"user": CreatedUserRoleAssignment, "application": CreatedAppRoleAssignment}[kind]
+				made[i] = &LedgerEntry{Kind: kindOf, ID: got.ID, ParentID: id, Name: fmt.Sprintf("%s (%s) for %s", role.Name, strings.ToLower(scope.Type), name), At: time.Now().UTC()}
 			case pingone.IsUniquenessViolation(err):
 				// Already covered, e.g. by the same role at a broader scope.
 			default:
@@ -764,7 +770,7 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 		})
 	}
 	if err := parallel(jobs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []Change
 	for _, c := range changes {
@@ -772,7 +778,13 @@ func assignAll(ctx context.Context, env Env, s State, roles []pingone.Role, kind
 			out = append(out, *c)
 		}
 	}
-	return out, nil
+	var created []LedgerEntry
+	for _, c := range made {
+		if c != nil {
+			created = append(created, *c)
+		}
+	}
+	return out, created, nil
 }
 
 func findAssignment(ctx context.Context, env Env, kind, envID, id, roleID string, scope pingone.RoleScope) (*pingone.RoleAssignment, bool, error) {

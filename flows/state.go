@@ -47,6 +47,8 @@ type State struct {
 
 	Changes  []Change
 	Findings []Finding
+	// Created lists what this run created, with PingOne's IDs, for the ledger (teardown).
+	Created []LedgerEntry
 }
 
 // Credentials are what the connector needs, handed over at the end. ClientSecret is empty for
@@ -79,6 +81,7 @@ const (
 	Updated   Action = "updated"
 	Unchanged Action = "unchanged"
 	Adopted   Action = "adopted"
+	Removed   Action = "removed"
 )
 
 // Change is one thing a setup created or changed (or, in a dry run, would).

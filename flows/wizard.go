@@ -293,6 +293,7 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	return func(s *State) {
 		s.App, s.AppCreated, s.CreatedApp = app, true, app
 		s.record(createdChanges(StepCreate, *app, true)...)
+		s.Created = append(s.Created, LedgerEntry{Kind: CreatedApplication, ID: app.ID, Name: app.Name, At: time.Now().UTC()})
 	}, nil
 }
 
@@ -451,7 +452,11 @@ func runScopes(ctx context.Context, env Env, s State) (Result, error) {
 	if err != nil {
 		return nil, wrap("grant scopes "+strings.Join(names, ", "), err)
 	}
-	return func(s *State) { s.Grants, s.GrantedScopes = append(grants, *g), granted; s.record(change) }, nil
+	return func(s *State) {
+		s.Grants, s.GrantedScopes = append(grants, *g), granted
+		s.record(change)
+		s.Created = append(s.Created, LedgerEntry{Kind: CreatedGrant, ID: g.ID, ParentID: s.App.ID, Name: "grant of " + strings.Join(names, ", "), At: time.Now().UTC()})
+	}, nil
 }
 
 // findGrant looks for a grant on resource holding every scope of want, after a create whose

@@ -467,10 +467,11 @@ func (m Model) back() (tea.Model, tea.Cmd) {
 		m.history = m.history[:len(m.history)-1]
 	}
 	snap := m.history[len(m.history)-1]
-	created := m.state.CreatedApp
+	created, made := m.state.CreatedApp, m.state.Created
 	m.state = snap.state
-	// An app this run created stays created: the create step renames it if the name changes.
-	m.state.CreatedApp = created
+	// What this run created stays created (and in the ledger's list): the create step renames
+	// the app if the name changes.
+	m.state.CreatedApp, m.state.Created = created, made
 	m.idx = snap.idx
 	m.status = slices.Clone(snap.status)
 	m.status[m.idx] = statusCurrent
