@@ -36,10 +36,10 @@ type LedgerEntry struct {
 // Ledger is what this tool created for one application of one environment, kept on this machine
 // so that teardown removes exactly that and never what it found already there. It holds no secret.
 type Ledger struct {
-	Version       int       `json:"version"`
-	EnvironmentID string    `json:"environmentId"`
-	AppID         string    `json:"applicationId"`
-	AppName       string    `json:"applicationName"`
+	Version       int           `json:"version"`
+	EnvironmentID string        `json:"environmentId"`
+	AppID         string        `json:"applicationId"`
+	AppName       string        `json:"applicationName"`
 	Created       []LedgerEntry `json:"created"`
 	// EnvFiles are the .env files written with the app's credentials.
 	EnvFiles  []string  `json:"envFiles,omitempty"`
