@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aymanbagabas/go-osc52/v2"
@@ -169,7 +171,7 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.hand.note, m.hand.noteOK = fmt.Sprintf("Left %s as it was.", d.path), false
 		return m, nil
 	}
-	path, overwrite, c := strings.TrimSpace(d.path), d.overwrite, *m.state.Credentials
+	path, overwrite, c := expandHome(strings.TrimSpace(d.path)), d.overwrite, *m.state.Credentials
 	return m, func() tea.Msg {
 		return envWrittenMsg{path: path, err: flows.WriteEnvFile(path, c, overwrite)}
 	}
@@ -213,4 +215,17 @@ func copyCmd(out io.Writer, text string, tmux bool) tea.Cmd {
 		_, err := seq.WriteTo(out)
 		return copiedMsg{err: err}
 	}
+}
+
+// expandHome turns a leading ~ (or ~/) into the home directory, as a shell would: the path is
+// typed into the wizard, not a shell.
+func expandHome(p string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return p
+	}
+	return filepath.Join(home, strings.TrimPrefix(p, "~"))
 }

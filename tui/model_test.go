@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -793,4 +794,20 @@ func stepIndex(h *harness, id string) int {
 	}
 	h.t.Fatalf("no step %s", id)
 	return -1
+}
+
+func TestWExpandsATildeToTheHomeDirectory(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	h := newHarness(t)
+	h.toDone()
+	h.key("w")
+	h.typeText("~/creds.env")
+	h.key("enter")
+	if fi, err := os.Stat(filepath.Join(home, "creds.env")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("~/creds.env should be written in the home directory at 0600: %v %v", fi, err)
+	}
+	if _, err := os.Stat("~"); err == nil {
+		t.Error("a directory named ~ was made")
+	}
 }
