@@ -115,7 +115,10 @@ func field(in flows.Input, v *value) huh.Field {
 		}
 		return f
 	case flows.Confirm:
-		f := huh.NewConfirm().Key(in.Key).Title(in.Title).Description(in.Help).Value(&v.on)
+		// A list with a cursor, not two buttons: without colour (NO_COLOR, a screen reader) the
+		// chosen answer is still marked by the "> " in front of it.
+		f := huh.NewSelect[bool]().Key(in.Key).Title(in.Title).Description(in.Help).
+			Options(huh.NewOption("Yes", true), huh.NewOption("No", false)).Value(&v.on)
 		if in.Validate != nil {
 			f.Validate(func(b bool) error { return in.Validate(strconv.FormatBool(b)) })
 		}

@@ -133,10 +133,11 @@ func (m *Model) prove() tea.Cmd {
 func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	var f huh.Field
 	if d.confirm {
-		f = huh.NewConfirm().Key("overwrite").
+		// A list with a cursor: the answer is marked by "> ", not by colour alone.
+		f = huh.NewSelect[bool]().Key("overwrite").
 			Title(fmt.Sprintf("%s already exists. Overwrite it?", d.path)).
 			Description("Its content is replaced; the file is written with mode 0600.").
-			Affirmative("Overwrite").Negative("Keep it").Value(&d.overwrite)
+			Options(huh.NewOption("Overwrite", true), huh.NewOption("Keep it", false)).Value(&d.overwrite)
 	} else {
 		f = huh.NewInput().Key("path").Title("Write the credentials to").
 			Description("A .env file with PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_REGION_CODE, mode 0600.").

@@ -512,7 +512,8 @@ func TestWOnTheHandOffWritesTheEnvFileAndAsksBeforeOverwriting(t *testing.T) {
 	h.key("w")
 	h.typeText(path)
 	h.key("enter")
-	h.key("y") // accepts at once
+	h.key("up") // from "Keep it" to "Overwrite"
+	h.key("enter")
 	if now, _ := os.ReadFile(path); !strings.Contains(string(now), "PINGONE_CLIENT_ID=") {
 		t.Errorf("confirmed overwrite did not write: %q", now)
 	}
@@ -809,5 +810,27 @@ func TestWExpandsATildeToTheHomeDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat("~"); err == nil {
 		t.Error("a directory named ~ was made")
+	}
+}
+
+func TestWithoutColourTheChosenAnswerIsMarked(t *testing.T) {
+	// The tests render with no colour at all (termenv.Ascii), as NO_COLOR does.
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("creds.env", []byte("KEEP=me\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t)
+	h.toDone()
+	h.key("w")
+	h.typeText("creds.env")
+	h.key("enter")
+	before := h.screen()
+	if !strings.Contains(before, "> Keep it") {
+		t.Fatalf("the default answer is not marked:\n%s", before)
+	}
+	h.key("up")
+	after := h.screen()
+	if !strings.Contains(after, "> Overwrite") || strings.Contains(after, "> Keep it") {
+		t.Errorf("moving the selection must move the marker:\n%s", after)
 	}
 }
