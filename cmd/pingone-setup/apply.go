@@ -128,10 +128,12 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	if c.output == "json" {
 		talk = stderr
 	}
-	confirm := !dryRun && !yes
-	state, err := flows.Run(ctx, sess.env(false, dryRun || confirm), flows.Steps(), flows.State{Plan: plan})
-	if err == nil && confirm {
-		if writes(state.Changes) > 0 {
+	// Every run first goes through the plan without writing: every name and ID the steps resolve
+	// is resolved, so a plan that cannot be applied fails here, before anything is created, not
+	// half way. Without --yes the changes it finds are shown and confirmed.
+	state, err := flows.Run(ctx, sess.env(false, true), flows.Steps(), flows.State{Plan: plan})
+	if err == nil && !dryRun {
+		if !yes && writes(state.Changes) > 0 {
 			fmt.Fprintln(talk, "Changes to make:")
 			printChanges(talk, state.Changes)
 			if !isTerminal(stdin) {
