@@ -433,6 +433,10 @@ const maxSecretFile = 64 << 10
 // flag names the file's flag in errors; a file that is empty, too large, or holds more than one
 // word is refused, since it cannot be the secret.
 func readSecret(flag, file, envVar string, stdin io.Reader) (string, error) {
+	noun := "the secret"
+	if flag == "--token-file" {
+		noun = "the access token"
+	}
 	if file == "" {
 		if envVar == "" {
 			return "", nil
@@ -461,9 +465,9 @@ func readSecret(flag, file, envVar string, stdin io.Reader) (string, error) {
 	secret := strings.TrimSpace(string(data))
 	switch {
 	case secret == "":
-		return "", badUsage("%s %s is empty: put the secret in it, alone on one line", flag, what)
+		return "", badUsage("%s %s is empty: put %s in it, alone on one line", flag, what, noun)
 	case strings.ContainsFunc(secret, unicode.IsSpace):
-		return "", badUsage("%s %s holds more than one word: put the secret in it alone (not a .env file)", flag, what)
+		return "", badUsage("%s %s holds more than one word: put %s in it alone (not a .env file)", flag, what, noun)
 	}
 	return secret, nil
 }

@@ -137,7 +137,7 @@ func (c *common) resolveEndpoints() error {
 	case c.authURL == "":
 		u, err := endpointURL("API", c.apiURL)
 		if err != nil {
-			return badUsage("--api-url%s: %v", c.viaEnv("api-url"), err)
+			return badUsage("--api-url%s %v", c.viaEnv("api-url"), err)
 		}
 		switch r, kind := pingoneHost(u.Hostname()); {
 		case authHost != "":
@@ -153,7 +153,7 @@ func (c *common) resolveEndpoints() error {
 	case c.apiURL == "":
 		u, err := endpointURL("auth", c.authURL)
 		if err != nil {
-			return badUsage("--auth-url%s: %v", c.viaEnv("auth-url"), err)
+			return badUsage("--auth-url%s %v", c.viaEnv("auth-url"), err)
 		}
 		switch r, kind := pingoneHost(u.Hostname()); {
 		case apiHost != "":
@@ -218,7 +218,7 @@ func (c *common) viaEnv(name string) string {
 func endpointURL(what, raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, fmt.Errorf("%s URL %q is not an absolute https URL", what, raw)
+		return nil, fmt.Errorf("%q is not an absolute %s URL: give https://HOST%s", raw, what, map[string]string{"API": "/v1"}[what])
 	}
 	return u, nil
 }
