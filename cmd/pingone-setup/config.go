@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -248,6 +249,7 @@ type session struct {
 	// PINGONE_SETUP_DEBUG is set.
 	transcript *transcriptFile
 	debug      *debugLog
+	recordMu   sync.Mutex // one order of calls for both
 	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
 	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
 	// person signs in as a user through a new app with a person at a browser (the wizard's

@@ -41,8 +41,11 @@ func (s *session) openRecorders(path string, dbg *debugLog) error {
 	return nil
 }
 
-// record hears one API call of any of the session's clients.
+// record hears one API call of any of the session's clients. Calls made in parallel reach the
+// transcript and the debug lines in one order, so line n of each is the same call.
 func (s *session) record(c pingone.Call) {
+	s.recordMu.Lock()
+	defer s.recordMu.Unlock()
 	if s.transcript != nil {
 		s.transcript.record(c)
 	}
