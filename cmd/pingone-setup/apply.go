@@ -11,8 +11,10 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/internal/securefile"
 )
 
 // applyOptions are apply's own flags.
@@ -71,18 +73,21 @@ Without --yes it shows the changes and asks first; with no terminal to ask on, i
 	return cmd
 }
 
+// maxPlanFile bounds a plan file: plans are a page of YAML.
+const maxPlanFile = 4 << 20
+
 func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, stdout, stderr io.Writer) error {
 	planFile, envFile := o.planFile, o.envFile
 	dryRun, yes, showSecret, detailed := o.dryRun, o.yes, o.showSecret, o.detailed
 	if err := c.validate(); err != nil {
-		return err
+		return failJSON(c, stdout, "apply", flows.State{}, err)
 	}
 	if planFile == "" {
-		return badUsage("apply needs --plan FILE")
+		return failJSON(c, stdout, "apply", flows.State{}, badUsage("apply needs --plan FILE"))
 	}
-	data, err := os.ReadFile(planFile)
+	data, err := readPlan(planFile)
 	if err != nil {
-		return usagef("read the plan: %v", err)
+		return failJSON(c, stdout, "apply", flows.State{}, err)
 	}
 	plan, warnings, err := flows.ParsePlanWarnings(data)
 	if err != nil {
@@ -93,11 +98,22 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 		fmt.Fprintf(stderr, "warning: %s: %s\n", planFile, w)
 	}
 	if c.targetEnv != "" {
+		if plan.EnvironmentID != "" && !strings.EqualFold(plan.EnvironmentID, c.targetEnv) {
+			return failJSON(c, stdout, "apply", flows.State{}, conflict(
+				fmt.Sprintf("the plan's environmentId %s (%s line %d)", plan.EnvironmentID, planFile, yamlKeyLine(data, "environmentId")),
+				"--target-environment-id "+c.targetEnv, "they name two different target environments",
+				"apply the plan to its own environment", "apply it to "+c.targetEnv))
+		}
 		plan.EnvironmentID = c.targetEnv
+	}
+	if envFile != "" {
+		if err := checkEnvFile(envFile, yes || dryRun, isTerminal(stdin)); err != nil {
+			return failJSON(c, stdout, "apply", flows.State{}, err)
+		}
 	}
 	dbg, err := openDebug(stdout, stderr, false)
 	if err != nil {
-		return err
+		return failJSON(c, stdout, "apply", flows.State{}, err)
 	}
 	defer dbg.close()
 	c.debug = dbg
@@ -112,10 +128,12 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	if c.output == "json" {
 		talk = stderr
 	}
-	confirm := !dryRun && !yes
-	state, err := flows.Run(ctx, sess.env(false, dryRun || confirm), flows.Steps(), flows.State{Plan: plan})
-	if err == nil && confirm {
-		if writes(state.Changes) > 0 {
+	// Every run first goes through the plan without writing: every name and ID the steps resolve
+	// is resolved, so a plan that cannot be applied fails here, before anything is created, not
+	// half way. Without --yes the changes it finds are shown and confirmed.
+	state, err := flows.Run(ctx, sess.env(false, true), flows.Steps(), flows.State{Plan: plan})
+	if err == nil && !dryRun {
+		if !yes && writes(state.Changes) > 0 {
 			fmt.Fprintln(talk, "Changes to make:")
 			printChanges(talk, state.Changes)
 			if !isTerminal(stdin) {
@@ -128,10 +146,16 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 		// Consent given, or nothing to write: the real run hands over credentials and verifies.
 		state, err = flows.Run(ctx, sess.env(false, false), flows.Steps(), flows.State{Plan: plan})
 	}
+	envWritten := ""
 	if err == nil && envFile != "" && state.Credentials != nil {
-		err = writeEnv(envFile, *state.Credentials, yes, stdin, talk)
+		if err = writeEnv(envFile, *state.Credentials, yes, stdin, talk); err != nil {
+			err = credentialsNotWritten{path: envFile, state: state, err: err}
+		} else {
+			envWritten = envFile
+		}
 	}
 	rep := summarize("apply", state, err)
+	rep.SignIn = c.signedIn
 	rep.DryRun = dryRun
 	rep.Transaction = sess.client.TransactionID
 	if showSecret && state.Credentials != nil {
@@ -150,12 +174,82 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 		return nil
 	}
 	var nw notWorking
-	if err != nil && !errors.As(err, &nw) && !errors.Is(err, errChangesPending) {
+	var cw credentialsNotWritten
+	if err != nil && !errors.As(err, &nw) && !errors.Is(err, errChangesPending) && !errors.As(err, &cw) {
 		return explain(err, sess.client.TransactionID)
 	}
-	printApply(stdout, state, dryRun, showSecret, envFile)
+	printApply(stdout, state, dryRun, showSecret, envWritten)
 	return err
 }
+
+// readPlan reads the plan file, naming --plan and the file in every refusal.
+func readPlan(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, badUsage("--plan %s: %v", path, unwrapPath(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, badUsage("--plan %s is a directory: give the plan file (YAML) in it", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxPlanFile+1))
+	if err != nil {
+		return nil, badUsage("--plan %s: %v", path, unwrapPath(err))
+	}
+	if len(data) > maxPlanFile {
+		return nil, badUsage("--plan %s is over %d MiB: that is not a plan file", path, maxPlanFile>>20)
+	}
+	return data, nil
+}
+
+// yamlKeyLine is the line of a top-level key of a YAML document, 0 if it is not there.
+func yamlKeyLine(data []byte, key string) int {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 0
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i].Line
+		}
+	}
+	return 0
+}
+
+// checkEnvFile refuses, before PingOne is changed, an --env-file that could not be written: its
+// directory is missing, it is a directory or a link, or it exists and may not be replaced
+// (no --yes and no terminal to ask on).
+func checkEnvFile(path string, mayReplace, canAsk bool) error {
+	if err := checkWritable("--env-file", path); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil && !mayReplace && !canAsk {
+		return badUsage("--env-file %s exists: not overwritten (pass --yes to replace it, or give another file)", path)
+	}
+	return nil
+}
+
+// credentialsNotWritten is an apply that set the app up but could not write the --env-file: the
+// app exists, so the message says how to get its secret. Exit 1.
+type credentialsNotWritten struct {
+	path  string
+	state flows.State
+	err   error
+}
+
+func (e credentialsNotWritten) Error() string {
+	app := "the application"
+	if a := e.state.App; a != nil {
+		app = fmt.Sprintf("application %q (client ID %s)", a.Name, a.ID)
+	}
+	return fmt.Sprintf("%s is set up in PingOne, but its credentials were not written to %s: %v. "+
+		"To get the secret, run this apply again with an --env-file it can write (it reads the existing app's secret; nothing is created twice) "+
+		"or with --show-secret, or see it in the PingOne console (Applications > the app > Configuration), where you can also rotate it",
+		app, e.path, e.err)
+}
+
+func (e credentialsNotWritten) Unwrap() error { return e.err }
 
 // errChangesPending is a dry run's "changes are pending" under --detailed-exitcode: exit 2, as
 // terraform plan does.
@@ -207,6 +301,8 @@ func writes(cs []flows.Change) int {
 	return n
 }
 
+// printApply writes apply's outcome; envFile is the .env file the credentials were written to,
+// if they were.
 func printApply(w io.Writer, s flows.State, dryRun, showSecret bool, envFile string) {
 	if dryRun {
 		fmt.Fprintln(w, "Dry run: nothing was changed.")
@@ -237,16 +333,24 @@ func printApply(w io.Writer, s flows.State, dryRun, showSecret bool, envFile str
 	}
 }
 
+// writeEnvFile writes the .env file; a test makes it fail.
+var writeEnvFile = flows.WriteEnvFile
+
 // writeEnv writes the .env file, asking before overwriting an existing one.
 func writeEnv(path string, cr flows.Credentials, yes bool, stdin io.Reader, stdout io.Writer) error {
-	err := flows.WriteEnvFile(path, cr, yes)
+	// Looked at again: the file may have changed since checkEnvFile, and a link is never
+	// replaced by a file holding the secret.
+	if err := securefile.CheckWritable(path); err != nil {
+		return err
+	}
+	err := writeEnvFile(path, cr, yes)
 	if errors.Is(err, flows.ErrFileExists) && isTerminal(stdin) && ask(stdin, stdout, fmt.Sprintf("%s exists. Overwrite it? [y/N] ", path)) {
-		err = flows.WriteEnvFile(path, cr, true)
+		err = writeEnvFile(path, cr, true)
 	}
 	if errors.Is(err, flows.ErrFileExists) {
 		return fmt.Errorf("%s exists: not overwritten (pass --yes to replace it)", path)
 	}
-	return err
+	return unwrapPath(err)
 }
 
 func isTerminal(r io.Reader) bool {

@@ -297,6 +297,8 @@ func flagError(c *cobra.Command, err error) error {
 		switch {
 		case f.Value.Type() == "bool":
 			why = errors.New("want true or false")
+		case f.Value.Type() == "duration":
+			why = errors.New("want a duration such as 2m, 90s or 1h30m")
 		case errors.As(why, &num):
 			why = errors.New("want a whole number")
 		}

@@ -424,13 +424,13 @@ func TestTheJSONDocumentKeepsItsShape(t *testing.T) {
 		top, app string
 	}{
 		{"apply", []string{"apply", "--plan", e.file("s.yaml", syncPlan), "--yes", "--show-secret", "--output", "json"},
-			"application changes command credentials environment findings roles transactionId verification", "enabled id name"},
+			"application changes command credentials environment findings roles signIn transactionId verification", "enabled id name"},
 		{"dry run", []string{"apply", "--plan", e.file("g.yaml", greenPlan), "--dry-run", "--output", "json"},
-			"application changes command dryRun environment findings roles transactionId", "enabled id name"},
+			"application changes command dryRun environment findings roles signIn transactionId", "enabled id name"},
 		{"doctor", []string{"doctor", "--app", "Sync Worker", "--output", "json"},
-			"application changes command environment findings roles", "enabled id name"},
+			"application changes command environment findings roles signIn", "enabled id name"},
 		{"export", []string{"export", "--app", "Sync Worker", "--output", "json"},
-			"application changes command environment findings plan", "enabled id name"},
+			"application changes command environment findings plan signIn", "enabled id name"},
 		{"a failure", []string{"apply", "--plan", e.file("s.yaml", syncPlan), "--yes", "--output", "json", "--token-file", e.file("t", "not-a-jwt")},
 			"changes command error findings", ""},
 	} {

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -61,6 +64,15 @@ type common struct {
 
 	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
 	debug *debugLog
+
+	// fs is the command's flag set, to tell a flag given from one its environment variable set.
+	fs *pflag.FlagSet
+	// regionCode is the region validate settled (given, or that of a PingOne URL given);
+	// regionGiven says it was asked for (flag or PINGONE_REGION_CODE).
+	regionCode  pingone.Region
+	regionGiven bool
+	// signedIn is how the session signed in, once it has, for the JSON document.
+	signedIn *signInInfo
 }
 
 // Flag annotations: which group of the help a flag is listed in, and its environment variable.
@@ -80,6 +92,7 @@ const (
 
 func (c *common) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
+	c.fs = fs
 	// What to set up: listed with the command's own flags.
 	fs.StringVar(&c.targetEnv, "target-environment-id", "", "the target environment, where the app is or goes (default: the sign-in environment)")
 	metavar(fs, "target-environment-id", "ID")
@@ -106,10 +119,10 @@ func (c *common) register(cmd *cobra.Command) {
 	metavar(fs, "login-client-id", "ID")
 	fs.IntVar(&c.loginPort, "login-port", 7464, "loopback port of the browser sign-in's callback (http://127.0.0.1:PORT/callback)")
 	metavar(fs, "login-port", "PORT")
-	fs.StringVar(&c.apiURL, "api-url", "", "explicit API base URL, ending in /v1")
+	fs.StringVar(&c.apiURL, "api-url", "", "explicit API base URL, ending in /v1; give --auth-url too, unless it is PingOne's own (api.pingone.X, whose auth host is auth.pingone.X) or loopback")
 	metavar(fs, "api-url", "URL")
 	envFlag(fs, "api-url", annEnv, "PINGONE_API_URL")
-	fs.StringVar(&c.authURL, "auth-url", "", "explicit auth base URL")
+	fs.StringVar(&c.authURL, "auth-url", "", "explicit auth base URL; give --api-url too, unless it is PingOne's own (auth.pingone.X) or loopback")
 	metavar(fs, "auth-url", "URL")
 	envFlag(fs, "auth-url", annEnv, "PINGONE_AUTH_URL")
 	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
@@ -186,6 +199,9 @@ func annotation(f *pflag.Flag, key string) string {
 	return ""
 }
 
+// validate checks every sign-in and output input before anything is read or sent: values,
+// conflicts between sign-ins, the endpoints (no credential goes to a host the user did not name)
+// and the files the run will write.
 func (c *common) validate() error {
 	if c.output != "text" && c.output != "json" {
 		return badUsage("--output must be text or json, not %q", c.output)
@@ -193,11 +209,30 @@ func (c *common) validate() error {
 	if c.login != "" && c.login != "browser" && c.login != "device" {
 		return badUsage("--login must be browser or device, not %q", c.login)
 	}
-	for name, id := range map[string]string{"--environment-id": c.environmentID, "--target-environment-id": c.targetEnv} {
-		if id != "" {
+	for _, name := range []string{"environment-id", "target-environment-id"} {
+		if id := c.fs.Lookup(name).Value.String(); id != "" {
 			if err := flows.ValidateUUID(id); err != nil {
-				return badUsage("%s: %v", name, err)
+				return badUsage("--%s%s: %v", name, c.viaEnv(name), err)
 			}
+		}
+	}
+	if c.propagation <= 0 {
+		return badUsage("--propagation-timeout %s: want a positive duration, such as 2m or 30s", c.propagation)
+	}
+	if c.given("login-port") && (c.loginPort < 1 || c.loginPort > 65535) {
+		return badUsage("--login-port %d: want a port from 1 to 65535", c.loginPort)
+	}
+	if err := c.checkSignInInputs(); err != nil {
+		return err
+	}
+	if !c.demo {
+		if err := c.resolveEndpoints(); err != nil {
+			return err
+		}
+	}
+	if c.transcript != "" {
+		if err := checkWritable("--transcript", c.transcript); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -214,6 +249,7 @@ type session struct {
 	// PINGONE_SETUP_DEBUG is set.
 	transcript *transcriptFile
 	debug      *debugLog
+	recordMu   sync.Mutex // one order of calls for both
 	// signInAs signs in as a user through a new app, for verification; nil where it cannot.
 	signInAs func(ctx context.Context, req flows.SignInRequest) (flows.API, error)
 	// person signs in as a user through a new app with a person at a browser (the wizard's
@@ -282,44 +318,40 @@ func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (
 
 func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
 	if c.demo {
+		c.signedIn = &signInInfo{Method: "demo", Source: "flag --demo"}
 		return startDemo(ctx, c)
 	}
 	// An explicit --token-file wins; then a worker's client ID (flag or environment); then a token
 	// from the environment: an exported PINGONE_API_ACCESS_TOKEN must not beat explicit flags.
-	token, err := readSecret(c.tokenFile, "", stdin)
+	token, err := readSecret("--token-file", c.tokenFile, "", stdin)
 	if err != nil {
 		return nil, err
 	}
-	if token != "" && c.login != "" {
-		return nil, badUsage("choose one sign-in: --token-file or --login")
-	}
+	tokenSource := "flag --token-file"
 	if token == "" && c.clientID == "" && c.login == "" {
 		token = strings.TrimSpace(os.Getenv("PINGONE_API_ACCESS_TOKEN"))
+		tokenSource = "env PINGONE_API_ACCESS_TOKEN"
 	}
-	useToken := token != ""
+	useToken := token != "" && c.login == ""
 	var claims pingone.TokenClaims
 	envID := c.environmentID
 	if useToken {
 		if claims, err = pingone.ParseTokenClaims(token); err != nil {
-			return nil, fmt.Errorf("the access token is not a PingOne JWT: %w", err)
+			return nil, fmt.Errorf("the access token (%s) is not a PingOne JWT: %w", tokenSource, err)
 		}
 		if claims.Expired(timeNow()) {
-			return nil, fmt.Errorf("the access token expired at %s: get a new one", claims.ExpiresAt.Format("2006-01-02 15:04 MST"))
+			return nil, fmt.Errorf("the access token (%s) expired at %s: get a new one", tokenSource, claims.ExpiresAt.Format("2006-01-02 15:04 MST"))
 		}
 		if e := claims.Environment(); e != "" {
 			envID = e
 		}
 	}
-	region := pingone.RegionNA
-	switch {
-	case c.region != "":
-		r, err := pingone.ParseRegion(c.region)
-		if err != nil {
-			return nil, badUsage("--region: %v", err)
+	region := c.regionCode
+	if region == "" {
+		region = pingone.RegionNA
+		if c.apiURL == "" && c.authURL == "" && envID != "" {
+			region = discoverRegion(ctx, envID, stderr)
 		}
-		region = r
-	case c.apiURL == "" && c.authURL == "" && envID != "":
-		region = discoverRegion(ctx, envID, stderr)
 	}
 	ep, err := pingone.ResolveEndpoints(region, c.apiURL, c.authURL)
 	if err != nil {
@@ -329,15 +361,17 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 	var ts oauth2.TokenSource
 	switch {
 	case c.login != "":
+		c.signedIn = &signInInfo{Method: c.login, Source: "flag --login"}
 		ts, s.identity, err = interactiveLogin(ctx, c, ep, stderr)
 		if err != nil {
 			return nil, err
 		}
 	case useToken:
+		c.signedIn = &signInInfo{Method: "access_token", Source: tokenSource}
 		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID}
 		ts = pingone.StaticToken(token)
 	case c.clientID != "":
-		secret, err := readSecret(c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)
+		secret, err := readSecret("--client-secret-file", c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)
 		if err != nil {
 			return nil, err
 		}
@@ -347,8 +381,9 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		if c.environmentID == "" {
 			return nil, badUsage("--client-id needs --environment-id (the worker's environment)")
 		}
+		c.signedIn = &signInInfo{Method: "client_credentials", Source: c.source("client-id"), SecretSource: c.source("client-secret-file")}
 		if ts, err = workerSignIn(ctx, ep, c.environmentID, c.clientID, secret); err != nil {
-			return nil, fmt.Errorf("sign in as worker %s: %w", c.clientID, err)
+			return nil, signInError(fmt.Sprintf("sign in as worker %s", c.clientID), c.environmentID, ep, err)
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
@@ -359,6 +394,16 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		return nil, err
 	}
 	return s, nil
+}
+
+// signInError says, for a sign-in refused because the environment is not there (PingOne answers
+// 404 at /{envID}/as/token), which environment and where it was looked for.
+func signInError(doing, envID string, ep pingone.Endpoints, err error) error {
+	var te *pingone.TokenError
+	if errors.As(err, &te) && te.Status == http.StatusNotFound {
+		return fmt.Errorf("%s: environment %s was not found at %s: check the ID and the region (--region, or --api-url and --auth-url): %w", doing, envID, ep.AuthURL, err)
+	}
+	return fmt.Errorf("%s: %w", doing, err)
 }
 
 // workerSignIn gets a client-credentials token, sending the secret the way the worker expects:
@@ -383,23 +428,48 @@ func workerSignIn(ctx context.Context, ep pingone.Endpoints, envID, clientID, se
 	return nil, first
 }
 
-// readSecret reads a secret from a file ("-" = stdin) or, failing that, an environment variable.
-func readSecret(file, envVar string, stdin io.Reader) (string, error) {
+// maxSecretFile bounds what a secret or token file may hold: an access token is a few KiB.
+const maxSecretFile = 64 << 10
+
+// readSecret reads a secret from a file ("-" = stdin) or, without one, an environment variable.
+// flag names the file's flag in errors; a file that is empty, too large, or holds more than one
+// word is refused, since it cannot be the secret.
+func readSecret(flag, file, envVar string, stdin io.Reader) (string, error) {
+	noun := "the secret"
+	if flag == "--token-file" {
+		noun = "the access token"
+	}
 	if file == "" {
 		if envVar == "" {
 			return "", nil
 		}
 		return strings.TrimSpace(os.Getenv(envVar)), nil
 	}
+	what := file
 	var data []byte
 	var err error
 	if file == "-" {
-		data, err = io.ReadAll(io.LimitReader(stdin, 1<<16))
+		what = "- (stdin)"
+		data, err = io.ReadAll(io.LimitReader(stdin, maxSecretFile+1))
 	} else {
-		data, err = os.ReadFile(file)
+		var f *os.File
+		if f, err = os.Open(file); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, maxSecretFile+1))
+			f.Close()
+		}
 	}
 	if err != nil {
-		return "", fmt.Errorf("read secret: %w", err)
+		return "", badUsage("%s %s: %v", flag, what, unwrapPath(err))
 	}
-	return strings.TrimSpace(string(data)), nil
+	if len(data) > maxSecretFile {
+		return "", badUsage("%s %s holds over %d KiB: that is not a secret or an access token", flag, what, maxSecretFile>>10)
+	}
+	secret := strings.TrimSpace(string(data))
+	switch {
+	case secret == "":
+		return "", badUsage("%s %s is empty: put %s in it, alone on one line", flag, what, noun)
+	case strings.ContainsFunc(secret, unicode.IsSpace):
+		return "", badUsage("%s %s holds more than one word: put %s in it alone (not a .env file)", flag, what, noun)
+	}
+	return secret, nil
 }

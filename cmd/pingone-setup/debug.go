@@ -1,14 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/pingone-setup/pingone-setup/internal/securefile"
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
@@ -52,9 +55,10 @@ func openDebug(stdout, stderr io.Writer, wizard bool) (*debugLog, error) {
 		return nil, nil
 	}
 	if path != "" {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		// Appended to, not replaced, so a tail -f follows it across runs; 0600, never through a link.
+		f, err := securefile.OpenAppend(path)
 		if err != nil {
-			return nil, fmt.Errorf("open %s: %w", envDebugFile, err)
+			return nil, badUsage("%s=%s: %v", envDebugFile, path, unwrapPath(err))
 		}
 		return &debugLog{w: f, file: f}, nil
 	}
@@ -148,4 +152,13 @@ func debugLine(c pingone.Call) string {
 		fmt.Fprintf(&b, " error=%q", oneLine(c.Err))
 	}
 	return b.String()
+}
+
+// unwrapPath drops the operation and path of a *fs.PathError, which the message names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -133,14 +133,12 @@ func TestTheWizardsDebugLinesNeverGarbleItsScreen(t *testing.T) {
 	}
 	dir := buildBinary(t)
 	tm := startTmux(t, dir, "bash --norc --noprofile")
-	tm.send("-l", "PINGONE_SETUP_DEBUG=api bin/pingone-setup --demo --preset sync-worker; echo EXIT=$?")
-	tm.send("Enter")
-	tm.waitFor(regexp.MustCompile(`Target environment`), 15*time.Second)
+	tm.shell("PINGONE_SETUP_DEBUG=api bin/pingone-setup --demo --preset sync-worker; echo EXIT=$?")
+	tm.waitFor(wizardSteps[0], screenTimeout)
 	if sc := tm.screen(); strings.Contains(sc, "debug api") {
 		t.Errorf("debug lines on the wizard's screen:\n%s", sc)
 	}
-	tm.send("C-c")
-	tm.waitFor(regexp.MustCompile(`EXIT=130`), 10*time.Second)
+	tm.press("C-c", regexp.MustCompile(`EXIT=130`))
 	if sc := tm.screen(); !strings.Contains(sc, "debug api: GET /v1/environments 200") {
 		t.Errorf("the held lines were not printed at exit:\n%s", sc)
 	}
@@ -151,16 +149,14 @@ func TestTheWizardsDebugLinesNeverGarbleItsScreen(t *testing.T) {
 		if redirect != "2>debug.log" {
 			cmd = "clear; " + redirect + " bin/pingone-setup --demo --preset sync-worker; echo EXIT=$?"
 		}
-		tm.send("-l", cmd)
-		tm.send("Enter")
-		tm.waitFor(regexp.MustCompile(`Target environment`), 15*time.Second)
+		tm.shell(cmd)
+		tm.waitFor(wizardSteps[0], screenTimeout)
 		// While the wizard still runs, the file already has the calls that filled its screen.
 		data, _ := os.ReadFile(filepath.Join(dir, "debug.log"))
 		if !strings.Contains(string(data), "debug api: GET /v1/environments 200") {
 			t.Errorf("%s: the lines did not arrive as they happened: %q", redirect, data)
 		}
-		tm.send("C-c")
-		tm.waitFor(regexp.MustCompile(`EXIT=130`), 10*time.Second)
+		tm.press("C-c", regexp.MustCompile(`EXIT=130`))
 		if sc := tm.screen(); strings.Contains(sc, "debug api") {
 			t.Errorf("%s: debug lines on the terminal:\n%s", redirect, sc)
 		}

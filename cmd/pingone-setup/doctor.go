@@ -53,7 +53,7 @@ group. Each problem says which calls will fail and how to fix it. doctor changes
 
 func runDoctor(ctx context.Context, c *common, app, user, caps string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := c.validate(); err != nil {
-		return err
+		return failJSON(c, stdout, "doctor", flows.State{}, err)
 	}
 	if app == "" {
 		return badUsage("doctor needs --app NAME|ID")
@@ -85,7 +85,9 @@ func runDoctor(ctx context.Context, c *common, app, user, caps string, stdin io.
 		st.App, st.Target = &d.Live.App, d.Live.Environment
 	}
 	if c.output == "json" {
-		if err := writeJSON(stdout, summarize("doctor", st, nil)); err != nil {
+		rep := summarize("doctor", st, nil)
+		rep.SignIn = c.signedIn
+		if err := writeJSON(stdout, rep); err != nil {
 			return err
 		}
 	} else {
@@ -165,7 +167,7 @@ the "plan" key of the JSON document.`,
 
 func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := c.validate(); err != nil {
-		return err
+		return failJSON(c, stdout, "export", flows.State{}, err)
 	}
 	if app == "" {
 		return badUsage("export needs --app NAME|ID")
@@ -188,6 +190,7 @@ func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdo
 	plan := flows.Export(*live)
 	if c.output == "json" {
 		rep := summarize("export", flows.State{App: &live.App, Target: live.Environment}, nil)
+		rep.SignIn = c.signedIn
 		rep.Plan = &plan
 		return writeJSON(stdout, rep)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/internal/securefile"
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
@@ -26,7 +27,9 @@ type transcriptFile struct {
 func (s *session) openRecorders(path string, dbg *debugLog) error {
 	s.debug = dbg
 	if path != "" {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		// A new 0600 file replaces the old one in one rename: an existing transcript is never
+		// reopened (its mode may be 0644, it may be a link), and readers never see it half cut.
+		f, err := securefile.OpenReplace(path)
 		if err != nil {
 			return fmt.Errorf("open transcript: %w", err)
 		}
@@ -38,8 +41,11 @@ func (s *session) openRecorders(path string, dbg *debugLog) error {
 	return nil
 }
 
-// record hears one API call of any of the session's clients.
+// record hears one API call of any of the session's clients. Calls made in parallel reach the
+// transcript and the debug lines in one order, so line n of each is the same call.
 func (s *session) record(c pingone.Call) {
+	s.recordMu.Lock()
+	defer s.recordMu.Unlock()
 	if s.transcript != nil {
 		s.transcript.record(c)
 	}
@@ -57,6 +63,7 @@ func (t *transcriptFile) record(c pingone.Call) {
 // report is the one JSON document every command prints with --output json.
 type report struct {
 	Command      string              `json:"command"`
+	SignIn       *signInInfo         `json:"signIn,omitempty"`
 	Application  *appSummary         `json:"application,omitempty"`
 	Environment  *envSummary         `json:"environment,omitempty"`
 	Changes      []flows.Change      `json:"changes"`
@@ -114,7 +121,9 @@ func failJSON(c *common, stdout io.Writer, cmd string, s flows.State, err error)
 	if c.output != "json" || err == nil {
 		return err
 	}
-	if werr := writeJSON(stdout, summarize(cmd, s, err)); werr != nil {
+	rep := summarize(cmd, s, err)
+	rep.SignIn = c.signedIn
+	if werr := writeJSON(stdout, rep); werr != nil {
 		return werr
 	}
 	return reported{err}

@@ -54,7 +54,9 @@ Secrets are never flag values.`,
 		Annotations: map[string]string{annFooter: `Environment:
   PINGONE_REGION_CODE, PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET,
   PINGONE_API_ACCESS_TOKEN, PINGONE_API_URL and PINGONE_AUTH_URL stand in for the flags above
-  that name them (a flag wins).
+  that name them (a flag wins; with --output json, apply, doctor and export say which was used).
+  PINGONE_API_SERVICE_HOSTNAME and PINGONE_AUTH_SERVICE_HOSTNAME name custom-domain hosts (both,
+  or one beside the other's URL flag). Credentials go only to hosts named by these or the flags.
   PINGONE_SETUP_DEBUG=api prints one line per PingOne API call (method, path, status, duration,
   error id; redacted, as --transcript) to stderr as it happens. While the wizard has the screen,
   and stderr is that same terminal, the lines are printed when it exits.

@@ -27,7 +27,7 @@ type Server struct {
 	propagation time.Duration
 	faults      []*Fault
 	chaos       Chaos
-	requests    []RequestRecord
+	requests    requestLog
 	seed        Seed
 	st          *state
 	routes      []route
@@ -52,9 +52,14 @@ func WithRandomSeed(seed uint64) Option {
 // test suite creating many Servers may share one key).
 func WithSigningKey(key *rsa.PrivateKey) Option { return func(s *Server) { s.key = key } }
 
+// WithRequestLog makes the Server remember the last n requests (see Requests) instead of
+// DefaultRequestLog; values below 1 mean 1.
+func WithRequestLog(n int) Option { return func(s *Server) { s.requests.setLimit(n) } }
+
 // New returns a Server seeded with a small realistic tenant (see Seed).
 func New(opts ...Option) *Server {
 	s := &Server{clock: time.Now, pageSize: 100}
+	s.requests.setLimit(DefaultRequestLog)
 	WithRandomSeed(1)(s)
 	for _, o := range opts {
 		o(s)
@@ -194,19 +199,77 @@ func RoundTrips(recs []RequestRecord) int {
 	return trips
 }
 
-// Requests returns a copy of every request handled so far, in order.
+// DefaultRequestLog is how many requests a Server remembers unless told otherwise
+// (WithRequestLog, SetRequestLog): a long-running simulate serves without growing.
+const DefaultRequestLog = 10000
+
+// Requests returns a copy of the requests handled so far, oldest first: all of them, or the last
+// ones when more were handled than the log keeps (DefaultRequestLog; see SetRequestLog and
+// RequestCount).
 func (s *Server) Requests() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]RequestRecord(nil), s.requests...)
+	return s.requests.all()
 }
 
-// ResetRequests forgets the recorded requests.
+// RequestCount is how many requests were handled since New or ResetRequests, including those the
+// log no longer holds.
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests.total
+}
+
+// SetRequestLog makes the Server remember the last n requests (values below 1 mean 1), keeping the
+// newest of those it holds now.
+func (s *Server) SetRequestLog(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests.setLimit(n)
+}
+
+// ResetRequests forgets the recorded requests, and the count.
 func (s *Server) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.requests.reset()
 }
+
+// requestLog is a ring of the last limit requests.
+type requestLog struct {
+	limit int
+	buf   []RequestRecord // grows to limit, then is written round from next
+	next  int             // where the next record goes once buf is full
+	total int
+}
+
+func (l *requestLog) add(r RequestRecord) {
+	l.total++
+	if len(l.buf) < l.limit {
+		l.buf = append(l.buf, r)
+		return
+	}
+	l.buf[l.next] = r
+	l.next = (l.next + 1) % l.limit
+}
+
+// all returns the records oldest first, in a new slice.
+func (l *requestLog) all() []RequestRecord {
+	out := make([]RequestRecord, 0, len(l.buf))
+	out = append(out, l.buf[l.next:]...)
+	return append(out, l.buf[:l.next]...)
+}
+
+func (l *requestLog) setLimit(n int) {
+	n = max(n, 1)
+	kept := l.all()
+	if len(kept) > n {
+		kept = kept[len(kept)-n:]
+	}
+	l.limit, l.buf, l.next = n, kept, 0
+}
+
+func (l *requestLog) reset() { l.buf, l.next, l.total = nil, 0, 0 }
 
 func (s *Server) now() time.Time { return s.clock().UTC() }
 
@@ -241,7 +304,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec = &recorder{header: http.Header{}} // drop what the handler answered
 		s.writeFault(rec, r, f)
 	}
-	s.requests = append(s.requests, RequestRecord{
+	s.requests.add(RequestRecord{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: rec.status(),
 		Committed: committed, HandledStatus: handled, Lost: f != nil && f.LoseResponse,
 		Arrived: arrived, Answered: time.Now(),
