@@ -154,6 +154,11 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 			envWritten = envFile
 		}
 	}
+	if !dryRun && !c.demo {
+		// What this run created, for teardown (a run that failed midway included). The demo's
+		// tenant ends with the program: nothing to record.
+		recordLedger(state, stderr, nonEmpty(envWritten)...)
+	}
 	rep := summarize("apply", state, err)
 	rep.SignIn = c.signedIn
 	rep.DryRun = dryRun
@@ -363,4 +368,14 @@ func ask(stdin io.Reader, stdout io.Writer, prompt string) bool {
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes"
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

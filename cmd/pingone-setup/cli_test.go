@@ -47,13 +47,15 @@ var signInFlags = []string{
 func TestTheCommandLineContractIsPinned(t *testing.T) {
 	with := func(own ...string) []string { return append(own, signInFlags...) }
 	want := map[string][]string{
-		"pingone-setup":          with("preset", "app-name", "user", "version"),
-		"pingone-setup apply":    with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
-		"pingone-setup doctor":   with("app", "user", "capabilities"),
-		"pingone-setup export":   with("app"),
-		"pingone-setup simulate": {"listen"},
-		"pingone-setup logout":   {},
-		"pingone-setup help":     {},
+		"pingone-setup":               with("preset", "app-name", "user", "version"),
+		"pingone-setup apply":         with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
+		"pingone-setup doctor":        with("app", "user", "capabilities"),
+		"pingone-setup export":        with("app"),
+		"pingone-setup rotate-secret": with("app", "previous-expires", "env-file", "yes", "show-secret"),
+		"pingone-setup teardown":      with("app", "dry-run", "yes"),
+		"pingone-setup simulate":      {"listen"},
+		"pingone-setup logout":        {},
+		"pingone-setup help":          {},
 	}
 	got := map[string][]string{}
 	var walk func(*cobra.Command)

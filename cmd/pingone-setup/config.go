@@ -258,6 +258,8 @@ type session struct {
 	// propagation bounds the wait for new role assignments; progress hears what a step waits for.
 	propagation time.Duration
 	progress    io.Writer
+	// reads remembers the session's reads across its runs (apply's dry pass, then the real run).
+	reads *flows.Reads
 }
 
 func (s *session) close() {
@@ -268,8 +270,11 @@ func (s *session) close() {
 
 // env is the flows.Env of this session.
 func (s *session) env(interactive, dryRun bool) flows.Env {
+	if s.reads == nil {
+		s.reads = flows.Cached(s.client)
+	}
 	return flows.Env{
-		API: s.client, Identity: s.identity, Region: s.region, Interactive: interactive, DryRun: dryRun,
+		API: s.reads, Identity: s.identity, Region: s.region, Interactive: interactive, DryRun: dryRun,
 		SignInAs: s.signInAs, PersonSignIn: s.person, PropagationTimeout: s.propagation, Progress: s.say,
 		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
 			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)

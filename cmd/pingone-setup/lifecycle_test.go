@@ -63,7 +63,7 @@ func TestRotateSecretHandsOverANewSecretAndKeepsThePreviousForTheGracePeriod(t *
 	if !strings.Contains(string(data), secret) || strings.Contains(out, secret) {
 		t.Error("the new secret belongs in the file, not on stdout")
 	}
-	if code, _, stderr := e.run("rotate-secret", "--app", "Sync Worker", "--previous-expires", "45d", "--yes"); code != 2 || !strings.Contains(stderr, "30 days") {
+	if code, _, stderr := e.run("rotate-secret", "--app", "Sync Worker", "--previous-expires", "1000h", "--yes"); code != 2 || !strings.Contains(stderr, "30 days") {
 		t.Errorf("a grace period over 30 days: exit %d %s", code, stderr)
 	}
 }

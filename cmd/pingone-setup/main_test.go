@@ -25,6 +25,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	e := &env{t: t, sim: pingonetest.New(), dir: t.TempDir()}
+	t.Setenv("XDG_STATE_HOME", t.TempDir()) // ledgers go here, never to the tester's home
 	e.srv = httptest.NewServer(e.sim)
 	t.Cleanup(e.srv.Close)
 	e.seed = e.sim.Seed()

@@ -122,6 +122,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	final, err := p.Run()
 	dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
 	fm, _ := final.(tui.Model)
+	if st, _ := fm.Result(); st.App != nil && !c.demo {
+		recordLedger(st, stderr) // what was created, interrupted or not, for teardown
+	}
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted() {
 		printCreatedOnExit(stderr, fm.Created())
 		return errInterrupted
