@@ -51,6 +51,10 @@ func TestEachBuiltInRoleAssignsExactlyWhatItsRuleNames(t *testing.T) {
 		{"DaVinci Admin assigns its read-only variant", env("DaVinci Admin"), "DaVinci Admin Read Only", true},
 		{"DaVinci Admin does not assign Identity Data Read Only", env("DaVinci Admin", "Identity Data Read Only"), "Identity Data Read Only", false},
 		{"a role that assigns nothing", env("Configuration Read Only"), "Configuration Read Only", false},
+		{"the target held only in another environment", []pingone.RoleAssignment{assign(roleID("Client Application Developer"), "ENVIRONMENT", "other-env"),
+			assign(roleID("Environment Admin"), "ENVIRONMENT", testEnv)}, "Client Application Developer", false},
+		{"an assignment of a role the tenant does not list", []pingone.RoleAssignment{assign("r-gone", "ENVIRONMENT", testEnv),
+			assign(roleID("Environment Admin"), "ENVIRONMENT", testEnv)}, "Client Application Developer", false},
 		{"the rule's role held in another environment", []pingone.RoleAssignment{assign(roleID("Environment Admin"), "ENVIRONMENT", "other-env"),
 			assign(roleID("Identity Data Admin"), "ENVIRONMENT", testEnv)}, "Client Application Developer", false},
 	} {
@@ -184,5 +188,39 @@ func TestTheFixMayNeedEveryCandidateRole(t *testing.T) {
 	got := smallestCover(roles, []string{"dir:read:user", "applications:read:application"}, false)
 	if len(got) != 2 {
 		t.Errorf("cover %v: want both roles", got)
+	}
+}
+
+func TestAnOrganizationScopedRoleCoversAnEnvironmentWhoseOrganizationIsNotKnown(t *testing.T) {
+	for _, env := range []pingone.Environment{{ID: testEnv}, {ID: testEnv, Organization: &pingone.Ref{}}} {
+		rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: env, ActorKind: "user",
+			Assignments:  []pingone.RoleAssignment{assign("r-env", "ORGANIZATION", testOrg)},
+			Capabilities: []Capability{mustCap(t, CapApplicationsRead)}})
+		if c := rep.Capabilities[0]; c.Coverage != Covered {
+			t.Errorf("organization %v: %s, want covered", env.Organization, c.Coverage)
+		}
+	}
+}
+
+func TestARoleHeldOnlyAtPopulationScopeIsProposedAgainAtEnvironmentScope(t *testing.T) {
+	roles := testRoles()[2:3] // Identity Data Admin alone holds dir:read:user
+	rep := CheckRoles(RoleCheck{Roles: roles, Environment: testEnvironment, ActorKind: "user", ActorName: "helpdesk",
+		Assignments:  []pingone.RoleAssignment{assign("r-ida", "POPULATION", "pop-1")},
+		Capabilities: []Capability{mustCap(t, CapUsersRead)}})
+	if rep.Fix == nil || !slices.Equal(rep.Fix.Names, []string{"Identity Data Admin"}) {
+		t.Errorf("fix %+v: the role held for one population must be given for the environment", rep.Fix)
+	}
+}
+
+func TestAmongEquallyPrivilegedFixesTheRoleListedFirstIsChosen(t *testing.T) {
+	roles := []pingone.Role{
+		{ID: "r-a", Name: "First Reader", Permissions: perms("dir:read:user")},
+		{ID: "r-b", Name: "Second Reader", Permissions: perms("dir:read:user")},
+	}
+	for range 3 {
+		got := smallestCover(roles, []string{"dir:read:user"}, false)
+		if len(got) != 1 || got[0].Name != "First Reader" {
+			t.Fatalf("cover %v: a tie goes to the role PingOne lists first, so the fix does not change between runs", got)
+		}
 	}
 }
