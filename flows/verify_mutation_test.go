@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
 )
@@ -100,8 +101,15 @@ func TestAPassedReadSettlesOnlyACapabilityThatCouldNotBeTold(t *testing.T) {
 	rep.Capabilities[3].Coverage = Missing // populations: missing on paper, whatever the read says
 	// ListUsers answers; the groups read fails for another reason than a 403.
 	api := &countingAPI{fail: map[string]int{"ListGroups": 1}}
-	var v Verification
+	v := Verification{Method: "sign-in as jdoe", Call: "sign-in as jdoe through Sync"}
 	probeAll(context.Background(), Env{}, s, api, rep, &v, newWaiter(Env{}, false))
+	if want := "GET /environments/" + testEnv + "/groups"; v.Call != want {
+		t.Errorf("call %q, want the first read that failed, %q", v.Call, want)
+	}
+	users := rep.Capabilities[0].Permissions[0]
+	if users.Coverage != Covered || users.Via != `proven by GET /environments/`+testEnv+`/users?filter=username eq "pingone-setup-probe"` || users.Reason != "" {
+		t.Errorf("users permission %+v: proven by the read", users)
+	}
 	got := map[string]Coverage{}
 	for _, c := range rep.Capabilities {
 		got[c.ID] = c.Coverage
@@ -120,4 +128,33 @@ func TestAPassedReadSettlesOnlyACapabilityThatCouldNotBeTold(t *testing.T) {
 func (a *countingAPI) ListPopulations(_ context.Context, envID string) ([]pingone.Population, error) {
 	_ = a.log("ListPopulations %s", envID)
 	return nil, &pingone.Error{Status: 403, Code: "ACCESS_FAILED"}
+}
+
+func TestTheVerifiedMessageSaysHowItWasProven(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		v    Verification
+		caps []string
+		want string
+	}{
+		{"the app, reads", Verification{Method: "client credentials"}, []string{CapUsersRead},
+			"the app got a token; PingOne answered a read for each capability (read users)"},
+		{"a user, no read", Verification{Method: "sign-in as jdoe"}, []string{CapUsersWrite},
+			"signed in as jdoe through the app; no capability has a read to prove it"},
+		{"after a wait", Verification{Method: "client credentials", Waited: 3 * time.Second}, []string{CapUsersRead},
+			"the app got a token; PingOne answered a read for each capability (read users) (after waiting 3s for the new roles to apply)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := verifyState(tc.caps...)
+			rep := &RoleReport{}
+			for _, id := range tc.caps {
+				rep.Capabilities = append(rep.Capabilities, CapabilityVerdict{ID: id, Coverage: Covered})
+			}
+			v := tc.v
+			probeAll(context.Background(), Env{}, s, &countingAPI{}, rep, &v, newWaiter(Env{}, false))
+			if v.Outcome != OutcomeVerified || v.Message != tc.want {
+				t.Errorf("%s: %q, want %q", v.Outcome, v.Message, tc.want)
+			}
+		})
+	}
 }
