@@ -158,3 +158,13 @@ func TestTheVerifiedMessageSaysHowItWasProven(t *testing.T) {
 		})
 	}
 }
+
+func TestAVerificationFailedOnPaperAloneSaysSo(t *testing.T) {
+	s := verifyState(CapUsersWrite)
+	rep := &RoleReport{Capabilities: []CapabilityVerdict{{ID: CapUsersWrite, Coverage: Missing}}}
+	v := Verification{Method: "client credentials"}
+	probeAll(context.Background(), Env{}, s, &countingAPI{}, rep, &v, newWaiter(Env{}, false))
+	if v.Outcome != OutcomeFailed || v.Message != "the role check does not pass: see the findings" {
+		t.Errorf("%s: %q", v.Outcome, v.Message)
+	}
+}
