@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,47 @@ func TestAVerificationFailedOnPaperAloneSaysSo(t *testing.T) {
 	probeAll(context.Background(), Env{}, s, &countingAPI{}, rep, &v, newWaiter(Env{}, false))
 	if v.Outcome != OutcomeFailed || v.Message != "the role check does not pass: see the findings" {
 		t.Errorf("%s: %q", v.Outcome, v.Message)
+	}
+}
+
+func TestOnlyCannotTellMeansNothingFailsAndSomethingCannotBeTold(t *testing.T) {
+	gate := func(c Coverage) []GateVerdict {
+		return []GateVerdict{{ID: GateEnabled, Coverage: Covered}, {ID: GateAdminOnly, Coverage: c}}
+	}
+	capab := func(c Coverage) []CapabilityVerdict {
+		return []CapabilityVerdict{{ID: CapUsersRead, Coverage: Covered}, {ID: CapGroupsRead, Coverage: c}}
+	}
+	for _, tc := range []struct {
+		name string
+		rep  RoleReport
+		want bool
+	}{
+		{"a gate cannot be told", RoleReport{Gates: gate(CannotTell), Capabilities: capab(Covered)}, true},
+		{"a capability cannot be told", RoleReport{Gates: gate(Covered), Capabilities: capab(CannotTell)}, true},
+		{"everything passes", RoleReport{Gates: gate(Covered), Capabilities: capab(Covered)}, false},
+		{"a gate fails", RoleReport{Gates: gate(Missing), Capabilities: capab(CannotTell)}, false},
+		{"a capability is missing", RoleReport{Gates: gate(CannotTell), Capabilities: capab(Missing)}, false},
+		{"a capability is pending", RoleReport{Gates: gate(CannotTell), Capabilities: capab(Pending)}, false},
+	} {
+		if got := tc.rep.OnlyCannotTell(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestTheLastWaitEndsExactlyAtThePropagationTimeout(t *testing.T) {
+	var waits []time.Duration
+	env := Env{PropagationTimeout: 1200 * time.Millisecond, Sleep: func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return ctx.Err()
+	}}
+	w := newWaiter(env, true)
+	refused := &pingone.Error{Status: 403}
+	err := w.retry(context.Background(), func(error) bool { return true }, func() error { return refused })
+	if err != refused || !w.timedOut || w.waited != 1200*time.Millisecond {
+		t.Errorf("err %v, timed out %v after %v; want the refusal after exactly 1.2s", err, w.timedOut, w.waited)
+	}
+	if want := []time.Duration{500 * time.Millisecond, 700 * time.Millisecond}; !slices.Equal(waits, want) {
+		t.Errorf("waits %v, want %v", waits, want)
 	}
 }
