@@ -2,7 +2,9 @@ package flows
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -271,5 +273,80 @@ func TestTheWizardsAnswersAreValidatedBeforeTheyAreKept(t *testing.T) {
 	adopt := adoptInputs(s)[0]
 	if adopt.Set(s, "false") == nil || s.Adopt || adopt.Set(s, "true") != nil || !s.Adopt {
 		t.Errorf("adopt %v: no is refused, yes kept", s.Adopt)
+	}
+}
+
+func TestACreateOfUnknownOutcomeIsLookedForThenSentAgainAtMostFourTimes(t *testing.T) {
+	unknown := fmt.Errorf("POST: %w", pingone.ErrOutcomeUnknown)
+	for _, tc := range []struct {
+		name      string
+		createErr error
+		findErr   error
+		foundAt   int // the look that finds it; 0 = never
+		creates   int
+		waits     []time.Duration
+		wantErr   string
+	}{
+		{"found at the first look", unknown, nil, 1, 1, nil, ""},
+		{"never found", unknown, nil, 0, 4, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}, "outcome"},
+		{"a plain refusal", errors.New("400 INVALID_DATA"), nil, 0, 1, nil, "400 INVALID_DATA"},
+		{"the look fails", unknown, errors.New("503"), 0, 1, nil, "looking whether it happened failed: 503"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var waits []time.Duration
+			env := Env{Sleep: func(ctx context.Context, d time.Duration) error { waits = append(waits, d); return ctx.Err() }}
+			creates, looks := 0, 0
+			v, err := createLooking(context.Background(), env,
+				func() (string, error) { creates++; return "", tc.createErr },
+				func() (string, bool, error) {
+					looks++
+					return "found", looks == tc.foundAt, tc.findErr
+				})
+			if tc.wantErr == "" && (err != nil || v != "found") {
+				t.Errorf("got %q, %v", v, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("err %v, want %q", err, tc.wantErr)
+			}
+			if creates != tc.creates || !slices.Equal(waits, tc.waits) {
+				t.Errorf("%d creates after waits %v, want %d after %v", creates, waits, tc.creates, tc.waits)
+			}
+			if tc.createErr != unknown && looks != 0 {
+				t.Errorf("%d looks after a refusal", looks)
+			}
+		})
+	}
+}
+
+// scopesAPI is countingAPI with the openid resource's scopes.
+type scopesAPI struct{ *countingAPI }
+
+func (a scopesAPI) ListResourceScopes(context.Context, string, string) ([]pingone.ResourceScope, error) {
+	return []pingone.ResourceScope{{ID: "s-openid", Name: "openid"}, {ID: "s-email", Name: "email"}}, nil
+}
+
+func TestMissingScopesExtendTheExistingOpenIDGrantOutsideADryRun(t *testing.T) {
+	for _, dry := range []bool{false, true} {
+		api := scopesAPI{&countingAPI{}}
+		s := State{Target: testTarget, App: &pingone.Application{ID: "a-1"}}
+		s.Plan.Application.Scopes = []string{"openid", "email"}
+		res, err := runScopes(context.Background(), Env{API: api, DryRun: dry}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res(&s)
+		want := 1
+		if dry {
+			want = 0
+		}
+		if n := api.count("UpdateApplicationGrant env-1 a-1 grant-1"); n != want || api.count("CreateApplicationGrant") != 0 {
+			t.Fatalf("dry run %v: calls %q, want %d update of the openid grant", dry, api.calls, want)
+		}
+		if !slices.Equal(s.GrantedScopes, []string{"email", "openid"}) {
+			t.Errorf("granted %v", s.GrantedScopes)
+		}
+		if !dry && (len(s.Grants) != 2 || s.Grants[0].ID != "grant-2" || s.Grants[1].ID != "grant-1" || len(s.Grants[1].Scopes) != 2) {
+			t.Errorf("grants %+v: the api grant kept, the openid grant replaced by the updated one", s.Grants)
+		}
 	}
 }
