@@ -1,6 +1,16 @@
 package signin
 
-import "testing"
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
 
 func TestAnAuthorizationCodeIsPrintableASCIIIncludingSpaceAndTilde(t *testing.T) {
 	for code, want := range map[string]bool{
@@ -30,6 +40,75 @@ func TestTheCacheKeyIsTheAuthHostLowercasedOrTheWholeURLWithoutOne(t *testing.T)
 		k := KeyOf(Config{AuthURL: tc.authURL, EnvironmentID: "ENV-1", ClientID: "Client"})
 		if k.AuthHost != tc.host || k.EnvironmentID != "env-1" || k.ClientID != "Client" {
 			t.Errorf("%q: key %+v, want host %q", tc.authURL, k, tc.host)
+		}
+	}
+}
+
+// unsignedJWT is an access token whose claims are claims (the signature is not checked here).
+func unsignedJWT(claims string) string {
+	return "e30." + base64.RawURLEncoding.EncodeToString([]byte(claims)) + ".c2ln"
+}
+
+func TestACachedTokenBelongsToItsKeyByEnvironmentAndClientClaims(t *testing.T) {
+	key := Key{AuthHost: "auth.pingone.com", EnvironmentID: "env-1", ClientID: "client-1"}
+	c := &Cache{}
+	for _, tc := range []struct {
+		name, token string
+		want        bool
+	}{
+		{"both claims match", unsignedJWT(`{"env":"ENV-1","client_id":"client-1"}`), true},
+		{"no client claim", unsignedJWT(`{"env":"env-1"}`), true},
+		{"no claims of either", unsignedJWT(`{"sub":"u"}`), true},
+		{"another client", unsignedJWT(`{"env":"env-1","client_id":"client-2"}`), false},
+		{"another environment", unsignedJWT(`{"env":"env-2","client_id":"client-1"}`), false},
+		{"an opaque token", "opaque-token", true},
+	} {
+		if got := c.belongs(&oauth2.Token{AccessToken: tc.token}, key); got != tc.want {
+			t.Errorf("%s: belongs %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// tokens hands out the given tokens, then fails with err.
+type tokens struct {
+	list []*oauth2.Token
+	err  error
+}
+
+func (s *tokens) Token() (*oauth2.Token, error) {
+	if len(s.list) == 0 {
+		return nil, s.err
+	}
+	t := s.list[0]
+	s.list = s.list[1:]
+	return t, nil
+}
+
+func TestOnlyANewAccessTokenIsSavedAgain(t *testing.T) {
+	kr := newMemKeyring()
+	c := &Cache{Keyring: kr, Dir: t.TempDir(), Timeout: time.Second}
+	key := Key{AuthHost: "auth.pingone.com", EnvironmentID: "env-1", ClientID: "client-1"}
+	src := &savingSource{cache: c, key: key, ctx: context.Background(), last: "first",
+		src: &tokens{list: []*oauth2.Token{{AccessToken: "first"}, {AccessToken: "second"}}}}
+	if _, err := src.Token(); err != nil || kr.len() != 0 {
+		t.Fatalf("err %v, %d saved: the token handed out at sign-in was saved then", err, kr.len())
+	}
+	if _, err := src.Token(); err != nil || kr.len() != 1 {
+		t.Fatalf("err %v, %d saved: a refreshed token must be saved", err, kr.len())
+	}
+	if got, _ := kr.Get(KeyringService, key.String()); !strings.Contains(got, `"second"`) {
+		t.Errorf("saved %q", got)
+	}
+}
+
+func TestOnlyAnExpiredOrRevokedRefreshSaysToSignInAgain(t *testing.T) {
+	for code, again := range map[string]bool{"invalid_grant": true, "invalid_client": false} {
+		src := &savingSource{cache: &Cache{}, ctx: context.Background(),
+			src: &tokens{err: &oauth2.RetrieveError{ErrorCode: code, Response: &http.Response{StatusCode: 400}}}}
+		_, err := src.Token()
+		var e *Error
+		if !errors.As(err, &e) || strings.Contains(e.Fix, "sign in again: the saved sign-in") != again {
+			t.Errorf("%s: error %+v, sign in again: %v", code, e, again)
 		}
 	}
 }
