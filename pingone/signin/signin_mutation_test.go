@@ -112,3 +112,29 @@ func TestOnlyAnExpiredOrRevokedRefreshSaysToSignInAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestATimeoutOfZeroMeansTheDefaultKeyringTimeout(t *testing.T) {
+	kr := newMemKeyring()
+	kr.setDelay.Store(int64(50 * time.Millisecond))
+	c := &Cache{Keyring: kr, Dir: t.TempDir()}
+	if notice := c.save(Key{AuthHost: "h", EnvironmentID: "e", ClientID: "c"}, &oauth2.Token{AccessToken: "tok"}); notice != "" || kr.len() != 1 {
+		t.Errorf("notice %q, %d in the keyring: a keyring answering in 50ms is used", notice, kr.len())
+	}
+}
+
+func TestAnUnusableTokenInTheKeyringMeansSigningInAgain(t *testing.T) {
+	key := Key{AuthHost: "h", EnvironmentID: "e", ClientID: "c"}
+	for _, stored := range []string{`{"access_token":"has a space"}`, `{"access_token":"tok","token_type":"MAC"}`, `not json`} {
+		kr := newMemKeyring()
+		_ = kr.Set(KeyringService, key.String(), stored)
+		c := &Cache{Keyring: kr, Dir: t.TempDir(), Timeout: time.Second}
+		if tok, _ := c.load(key); tok != nil {
+			t.Errorf("%s: loaded %+v", stored, tok)
+		}
+	}
+	kr := newMemKeyring()
+	_ = kr.Set(KeyringService, key.String(), `{"access_token":"tok","token_type":"Bearer"}`)
+	if tok, _ := (&Cache{Keyring: kr, Dir: t.TempDir(), Timeout: time.Second}).load(key); tok == nil || tok.AccessToken != "tok" {
+		t.Errorf("a good token was not loaded: %+v", tok)
+	}
+}
