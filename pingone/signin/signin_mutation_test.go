@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +138,53 @@ func TestAnUnusableTokenInTheKeyringMeansSigningInAgain(t *testing.T) {
 	_ = kr.Set(KeyringService, key.String(), `{"access_token":"tok","token_type":"Bearer"}`)
 	if tok, _ := (&Cache{Keyring: kr, Dir: t.TempDir(), Timeout: time.Second}).load(key); tok == nil || tok.AccessToken != "tok" {
 		t.Errorf("a good token was not loaded: %+v", tok)
+	}
+}
+
+func TestATokenFileIsReadUpToItsLimitAndNoFurther(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	if err := os.WriteFile(path, []byte("12345"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := readAtMost(path, 5); err != nil || string(data) != "12345" {
+		t.Errorf("a file of exactly the limit: %q, %v", data, err)
+	}
+	if _, err := readAtMost(path, 4); err == nil || !strings.Contains(err.Error(), "larger than 4 bytes") {
+		t.Errorf("a file over the limit: err %v", err)
+	}
+}
+
+func TestATokenTheKeyringTookIsRemovedFromTheFile(t *testing.T) {
+	key := Key{AuthHost: "h", EnvironmentID: "e", ClientID: "c"}
+	other := Key{AuthHost: "h", EnvironmentID: "e2", ClientID: "c"}
+	c := &Cache{Keyring: newMemKeyring(), Dir: t.TempDir(), Timeout: time.Second}
+	if err := c.updateFile(func(m map[string]storedToken) {
+		m[key.String()] = storedToken{AccessToken: "old"}
+		m[other.String()] = storedToken{AccessToken: "other"}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if notice := c.save(key, &oauth2.Token{AccessToken: "new"}); notice != "" {
+		t.Fatalf("notice %q", notice)
+	}
+	all, err := c.readFile()
+	if _, ok := all[key.String()]; ok || err != nil || all[other.String()].AccessToken != "other" {
+		t.Errorf("file %+v, %v: the key's old token must go, the other stay", all, err)
+	}
+}
+
+func TestLogoutRemovesTheTokenFileAndFindsNothingToRemoveAfterwards(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	if err := c.updateFile(func(m map[string]storedToken) { m["k"] = storedToken{AccessToken: "tok"} }); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := c.Logout(); err != nil {
+			t.Errorf("logout %d: %v", i+1, err)
+		}
+		if _, err := os.Stat(c.filePath()); !os.IsNotExist(err) {
+			t.Errorf("logout %d: the token file is still there (%v)", i+1, err)
+		}
 	}
 }
