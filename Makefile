@@ -56,9 +56,14 @@ MUTATE_FILES_pingone/signin := browser.go cache.go
 MUTATE_SKIP_pingone/signin := ^(TestARealChromium|TestDevice)
 MUTATE_FILES_pingone/pingonetest := authz.go roleassignments.go appvalidate.go
 MUTATE_SKIP_pingone/pingonetest := ^$$
-# Two workers for two cores; a mutant's tests get 4x the time the unmutated tests took.
+# Two workers for two cores. A mutant's tests get the time the unmutated tests took (compile
+# included) times the package's coefficient: small packages need a larger one, as compiling a
+# mutant takes longer than their tests; a mutant that loops forever costs that much once.
 MUTATE_WORKERS ?= 2
-MUTATE_TIMEOUT_COEFFICIENT ?= 4
+MUTATE_TIMEOUT_flows := 4
+MUTATE_TIMEOUT_pingone := 3
+MUTATE_TIMEOUT_pingone/signin := 8
+MUTATE_TIMEOUT_pingone/pingonetest := 12
 MUTATE_OUT := .mutate
 # More gremlins flags, e.g. MUTATE_FLAGS=--dry-run to count the mutants without testing them.
 MUTATE_FLAGS ?=
@@ -75,10 +80,10 @@ mutate: ## Mutation testing of the rule files (slow; not part of make test): eff
 	@mkdir -p $(MUTATE_OUT)
 	@set -e; for pkg in $(MUTATE_PKGS); do \
 		case $$pkg in \
-		flows) files="$(MUTATE_FILES_flows)"; skip='$(MUTATE_SKIP_flows)';; \
-		pingone) files="$(MUTATE_FILES_pingone)"; skip='$(MUTATE_SKIP_pingone)';; \
-		pingone/signin) files="$(MUTATE_FILES_pingone/signin)"; skip='$(MUTATE_SKIP_pingone/signin)';; \
-		pingone/pingonetest) files="$(MUTATE_FILES_pingone/pingonetest)"; skip='$(MUTATE_SKIP_pingone/pingonetest)';; \
+		flows) files="$(MUTATE_FILES_flows)"; skip='$(MUTATE_SKIP_flows)'; coeff=$(MUTATE_TIMEOUT_flows);; \
+		pingone) files="$(MUTATE_FILES_pingone)"; skip='$(MUTATE_SKIP_pingone)'; coeff=$(MUTATE_TIMEOUT_pingone);; \
+		pingone/signin) files="$(MUTATE_FILES_pingone/signin)"; skip='$(MUTATE_SKIP_pingone/signin)'; coeff=$(MUTATE_TIMEOUT_pingone/signin);; \
+		pingone/pingonetest) files="$(MUTATE_FILES_pingone/pingonetest)"; skip='$(MUTATE_SKIP_pingone/pingonetest)'; coeff=$(MUTATE_TIMEOUT_pingone/pingonetest);; \
 		*) echo "mutate: no files listed for $$pkg"; exit 1;; \
 		esac; \
 		excl=; for f in $$(cd $$pkg && find . -name '*.go' ! -name '*_test.go' | sed 's|^\./||' | sort); do \
@@ -89,7 +94,7 @@ mutate: ## Mutation testing of the rule files (slow; not part of make test): eff
 		{ PINGONE_OPENAPI_DIR=$(PINGONE_OPENAPI_DIR) PINGONE_SPEC_REQUIRED=1 \
 		GOFLAGS="$$GOFLAGS -count=1 -skip=$$skip" \
 		$(GREMLINS) unleash ./$$pkg $$excl --invert-logical --workers $(MUTATE_WORKERS) $(MUTATE_FLAGS) \
-			--timeout-coefficient $(MUTATE_TIMEOUT_COEFFICIENT) -o $$log.json 2>&1 \
+			--timeout-coefficient $$coeff -o $$log.json 2>&1 \
 			|| echo "mutate: gremlins failed on ./$$pkg"; } | tee $$log.log; \
 		! grep -q '^mutate: gremlins failed' $$log.log; \
 	done; \
@@ -99,4 +104,7 @@ mutate: ## Mutation testing of the rule files (slow; not part of make test): eff
 		printf '  %-22s %s  %s\n' "$$pkg" "$$(grep -a 'Test efficacy' $$log | sed 's/.*: //')" \
 			"$$(grep -a 'Killed:' $$log | sed 's/\x1b\[[0-9;]*m//g')"; \
 	done; \
-	grep -a -h 'LIVED' $(MUTATE_OUT)/*.log | sed 's/\x1b\[[0-9;]*m//g' || true
+	for pkg in $(MUTATE_PKGS); do \
+		sed 's/\x1b\[[0-9;]*m//g' $(MUTATE_OUT)/$$(echo $$pkg | tr / -).log | \
+			sed -n "s|.*LIVED \([A-Z_]*\) at \(.*\)|  $$pkg/\2 \1|p"; \
+	done
