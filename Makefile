@@ -7,7 +7,7 @@ COMMIT ?= $(shell git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev
 DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: help build demo-run test lint golden fuzz demo
+.PHONY: help build demo-run test lint golden fuzz mutate demo
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,5 +40,71 @@ fuzz: ## Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m)
 		done; \
 	done
 
+# Mutation testing: gremlins mutates one token of a rule at a time (< for <=, == for !=, && for ||,
+# + for -) and runs the package's tests; a mutant whose tests still pass "lived". Only the files that hold
+# the rules users rely on are mutated (MUTATE_FILES_<pkg>), each package in its own run, with the
+# package's slowest tests that test nothing of those files skipped (MUTATE_SKIP_<pkg>). Survivors
+# we judged equivalent are listed with the reason in mutation-survivors.md.
+GREMLINS_VERSION ?= v0.6.0
+GREMLINS := go run github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+MUTATE_PKGS ?= flows pingone pingone/signin pingone/pingonetest
+MUTATE_FILES_flows := roles.go rolesteps.go verify.go wizard.go cache.go
+MUTATE_SKIP_flows := ^(TestChaos|TestParsingIsLinear)
+MUTATE_FILES_pingone := retry.go client.go transcript.go errors.go
+MUTATE_SKIP_pingone := ^$$
+MUTATE_FILES_pingone/signin := browser.go cache.go
+MUTATE_SKIP_pingone/signin := ^(TestARealChromium|TestDevice)
+MUTATE_FILES_pingone/pingonetest := authz.go roleassignments.go appvalidate.go
+MUTATE_SKIP_pingone/pingonetest := ^$$
+# Two workers for two cores. A mutant's tests get the time the unmutated tests took (compile
+# included) times the package's coefficient: small packages need a larger one, as compiling a
+# mutant takes longer than their tests; a mutant that loops forever costs that much once.
+MUTATE_WORKERS ?= 2
+MUTATE_TIMEOUT_flows := 4
+MUTATE_TIMEOUT_pingone := 3
+MUTATE_TIMEOUT_pingone/signin := 8
+MUTATE_TIMEOUT_pingone/pingonetest := 12
+MUTATE_OUT := .mutate
+# More gremlins flags, e.g. MUTATE_FLAGS=--dry-run to count the mutants without testing them.
+MUTATE_FLAGS ?=
+# The tests run in copies of the module under $TMPDIR, where ../shared is not beside them.
+PINGONE_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/pingone-openapi)
+
 demo: build ## Record demo.gif from demo.tape (needs vhs)
 	vhs demo.tape
+
+# Each package: exclude every non-test .go file under it but the listed ones, then unleash with
+# -count=1 (a cached coverage run would set every mutant's timeout near zero) and the skips.
+mutate: ## Mutation testing of the rule files (slow; not part of make test): efficacy and survivors
+	@test -f "$(PINGONE_OPENAPI_DIR)/pingone-management.yml" || { echo "mutate: no PingOne spec in $(PINGONE_OPENAPI_DIR) (set PINGONE_OPENAPI_DIR)"; exit 1; }
+	@mkdir -p $(MUTATE_OUT)
+	@set -e; for pkg in $(MUTATE_PKGS); do \
+		case $$pkg in \
+		flows) files="$(MUTATE_FILES_flows)"; skip='$(MUTATE_SKIP_flows)'; coeff=$(MUTATE_TIMEOUT_flows);; \
+		pingone) files="$(MUTATE_FILES_pingone)"; skip='$(MUTATE_SKIP_pingone)'; coeff=$(MUTATE_TIMEOUT_pingone);; \
+		pingone/signin) files="$(MUTATE_FILES_pingone/signin)"; skip='$(MUTATE_SKIP_pingone/signin)'; coeff=$(MUTATE_TIMEOUT_pingone/signin);; \
+		pingone/pingonetest) files="$(MUTATE_FILES_pingone/pingonetest)"; skip='$(MUTATE_SKIP_pingone/pingonetest)'; coeff=$(MUTATE_TIMEOUT_pingone/pingonetest);; \
+		*) echo "mutate: no files listed for $$pkg"; exit 1;; \
+		esac; \
+		excl=; for f in $$(cd $$pkg && find . -name '*.go' ! -name '*_test.go' | sed 's|^\./||' | sort); do \
+			case " $$files " in *" $$f "*) ;; *) excl="$$excl -E ^$$f$$";; esac; \
+		done; \
+		log=$(MUTATE_OUT)/$$(echo $$pkg | tr / -); \
+		echo "== ./$$pkg: $$files"; \
+		{ PINGONE_OPENAPI_DIR=$(PINGONE_OPENAPI_DIR) PINGONE_SPEC_REQUIRED=1 \
+		GOFLAGS="$$GOFLAGS -count=1 -skip=$$skip" \
+		$(GREMLINS) unleash ./$$pkg $$excl --invert-logical --workers $(MUTATE_WORKERS) $(MUTATE_FLAGS) \
+			--timeout-coefficient $$coeff -o $$log.json 2>&1 \
+			|| echo "mutate: gremlins failed on ./$$pkg"; } | tee $$log.log; \
+		! grep -q '^mutate: gremlins failed' $$log.log; \
+	done; \
+	echo; echo "== efficacy (killed / (killed + lived)); survivors (LIVED) with file:line above"; \
+	for pkg in $(MUTATE_PKGS); do \
+		log=$(MUTATE_OUT)/$$(echo $$pkg | tr / -).log; \
+		printf '  %-22s %s  %s\n' "$$pkg" "$$(grep -a 'Test efficacy' $$log | sed 's/.*: //')" \
+			"$$(grep -a 'Killed:' $$log | sed 's/\x1b\[[0-9;]*m//g')"; \
+	done; \
+	for pkg in $(MUTATE_PKGS); do \
+		sed 's/\x1b\[[0-9;]*m//g' $(MUTATE_OUT)/$$(echo $$pkg | tr / -).log | \
+			sed -n "s|.*LIVED \([A-Z_]*\) at \(.*\)|  $$pkg/\2 \1|p"; \
+	done
