@@ -156,7 +156,7 @@ func TestALostAssignmentResponseIsFoundNotSentAgain(t *testing.T) {
 	api := &assignAPI{lose: true}
 	s := State{Target: testTarget}
 	noWait := func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-	changes, err := assignAll(context.Background(), Env{API: api, Sleep: noWait}, s, testRoles(), "user", "u-1", "jdoe",
+	changes, _, err := assignAll(context.Background(), Env{API: api, Sleep: noWait}, s, testRoles(), "user", "u-1", "jdoe",
 		[]RoleAssignment{{Role: "Identity Data Read Only", Scope: "environment"}})
 	if err != nil || len(changes) != 1 {
 		t.Fatalf("changes %+v, %v: the assignment made behind the lost response counts", changes, err)
@@ -184,7 +184,7 @@ func TestTheAssignStepReadsOnlyWhatTheRoleCheckDidNotAlreadyRead(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := &assignAPI{have: map[string][]pingone.RoleAssignment{"u-1": held}}
 			s := State{Target: testTarget, Report: tc.report, ActorAssignments: held}
-			changes, err := assignAll(context.Background(), Env{API: api, DryRun: tc.id == ""}, s, testRoles(), "user", tc.id, "jdoe", wants)
+			changes, _, err := assignAll(context.Background(), Env{API: api, DryRun: tc.id == ""}, s, testRoles(), "user", tc.id, "jdoe", wants)
 			if err != nil {
 				t.Fatal(err)
 			}

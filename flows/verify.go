@@ -118,15 +118,19 @@ func verifyUser(ctx context.Context, env Env, s State) (Result, error) {
 	// signs in. A refusal is worth waiting for only when this run just assigned roles and the
 	// fresh check finds every gate passing on paper: otherwise PingOne's "no" is final.
 	var gateFails atomic.Bool
+	checked := make(chan struct{})
 	w := newWaiter(env, assignedThisRun(s))
-	w.giveUp = gateFails.Load
+	// Whether to wait out a refusal is decided once the fresh check is in, never before.
+	w.giveUp = func() bool { <-checked; return gateFails.Load() }
 	var recheck Result
 	var rep RoleReport
 	var api API
 	var signErr error
 	err := parallel(
 		func() (err error) {
+			defer close(checked)
 			if recheck, err = runRoleCheck(WithMaxAge(ctx, 0), env, withoutRoleFindings(s)); err != nil {
+				gateFails.Store(true) // the run fails anyway: no point waiting
 				return err
 			}
 			probe := withoutRoleFindings(s)
