@@ -140,3 +140,65 @@ func TestAnAppWithoutTagsKeepsNoTagsOnUpdate(t *testing.T) {
 		t.Errorf("tags %v (%v): an app without tags gets none on update", again["tags"], errs)
 	}
 }
+
+func TestRedirectsAccessControlAndObjectsAreValidated(t *testing.T) {
+	f := newFixture(t)
+	group := map[string]any{"type": "ANY_GROUP", "groups": []any{map[string]any{"id": f.seed.AdminsGroupID}}}
+	origins := func(n int) []any {
+		out := make([]any, n)
+		for i := range out {
+			out[i] = "https://o" + strings.Repeat("x", i) + ".example.com"
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+		errs []string
+	}{
+		{"plain http to a private address", userApp(map[string]any{"redirectUris": []any{"http://10.0.0.1/cb"}}),
+			[]string{"redirectUris: Redirect URI http://10.0.0.1/cb must use https"}},
+		{"a custom scheme on a web app", userApp(map[string]any{"redirectUris": []any{"myapp://cb"}}),
+			[]string{"redirectUris: Redirect URI myapp://cb must use https (custom schemes are allowed only for NATIVE_APP)."}},
+		{"https without a host", userApp(map[string]any{"redirectUris": []any{"https:///cb"}}), []string{"redirectUris: Redirect URI https:///cb must be an absolute URI."}},
+		{"admin-only access", appBody(map[string]any{"accessControl": map[string]any{"role": map[string]any{"type": "ADMIN_USERS_ONLY"}}}), nil},
+		{"another role policy", appBody(map[string]any{"accessControl": map[string]any{"role": map[string]any{"type": "EVERYONE"}}}),
+			[]string{"accessControl.role.type: accessControl.role.type must be ADMIN_USERS_ONLY."}},
+		{"a role policy cleared", appBody(map[string]any{"accessControl": map[string]any{"role": nil, "group": nil}}), nil},
+		{"a group policy", appBody(map[string]any{"accessControl": map[string]any{"group": group}}), nil},
+		{"a group policy of another type", appBody(map[string]any{"accessControl": map[string]any{"group": map[string]any{"type": "SOME_GROUPS", "groups": group["groups"]}}}),
+			[]string{"accessControl.group.type: accessControl.group.type must be ANY_GROUP or ALL_GROUPS."}},
+		{"a group policy without groups", appBody(map[string]any{"accessControl": map[string]any{"group": map[string]any{"type": "ANY_GROUP"}}}),
+			[]string{"accessControl.group.groups: accessControl.group.groups is required."}},
+		{"an icon", appBody(map[string]any{"icon": map[string]any{"id": "i", "href": "https://x/i.png"}}), nil},
+		{"an icon without an id", appBody(map[string]any{"icon": map[string]any{"href": "https://x/i.png"}}), []string{"icon.id: icon.id is required."}},
+		{"an icon without an href", appBody(map[string]any{"icon": map[string]any{"id": "i"}}), []string{"icon.href: icon.href is required."}},
+		{"CORS with 20 origins", appBody(map[string]any{"corsSettings": map[string]any{"behavior": "ALLOW_SPECIFIC_ORIGINS", "origins": origins(20)}}), nil},
+		{"CORS with 21 origins", appBody(map[string]any{"corsSettings": map[string]any{"behavior": "ALLOW_SPECIFIC_ORIGINS", "origins": origins(21)}}),
+			[]string{"corsSettings.origins: corsSettings.origins is limited to 20 values."}},
+		{"CORS of another behaviour", appBody(map[string]any{"corsSettings": map[string]any{"behavior": "ALLOW_ALL"}}),
+			[]string{"corsSettings.behavior: corsSettings.behavior must be one of"}},
+		{"a device path of 50", appBody(map[string]any{"devicePathId": strings.Repeat("a", 49) + "_"}), nil},
+		{"a device path of 1", appBody(map[string]any{"devicePathId": "a"}), nil},
+		{"a device path of 51", appBody(map[string]any{"devicePathId": strings.Repeat("a", 51)}), []string{"devicePathId: devicePathId must match"}},
+		{"an empty device path", appBody(map[string]any{"devicePathId": ""}), []string{"devicePathId: devicePathId must match"}},
+		{"a device path with a space", appBody(map[string]any{"devicePathId": "a b"}), []string{"devicePathId: devicePathId must match"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errs := normalizeApp(tc.body, f.sim.st, f.prod(), nil)
+			var got []string
+			for _, d := range errs {
+				got = append(got, d.Target+": "+d.Message)
+			}
+			slices.Sort(got)
+			if len(got) != len(tc.errs) {
+				t.Fatalf("details %q, want %q", got, tc.errs)
+			}
+			for i, w := range tc.errs {
+				if !strings.HasPrefix(got[i], w) {
+					t.Errorf("detail %q, want %q", got[i], w)
+				}
+			}
+		})
+	}
+}
