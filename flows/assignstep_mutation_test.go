@@ -272,3 +272,33 @@ func TestTheAssignStepTurnsAdminOnlyAccessOffOnlyWhenThatWasTheChoice(t *testing
 		})
 	}
 }
+
+// failingRoles answers every application role assignment list with err.
+type failingRoles struct {
+	API
+	err error
+}
+
+func (f failingRoles) ListApplicationRoleAssignments(context.Context, string, string) ([]pingone.RoleAssignment, error) {
+	return nil, f.err
+}
+
+func TestAWorkerThatMayNotReadItsOwnRolesIsUnknownNotAFailure(t *testing.T) {
+	id := Identity{ClientID: "worker", EnvironmentID: testEnv}
+	for _, tc := range []struct {
+		err     error
+		wantErr bool
+	}{
+		{&pingone.Error{Status: 403, Code: pingone.CodeAccessFailed}, false},
+		{&pingone.Error{Status: 404, Code: pingone.CodeNotFound}, false},
+		{&pingone.Error{Status: 500}, true},
+	} {
+		ras, known, err := adminAssignments(context.Background(), Env{API: failingRoles{err: tc.err}, Identity: id})
+		if ras != nil || known || (err != nil) != tc.wantErr {
+			t.Errorf("%v: %v %v %v, want unknown (error: %v)", tc.err, ras, known, err, tc.wantErr)
+		}
+	}
+	if ras, known, err := adminAssignments(context.Background(), Env{}); ras != nil || known || err != nil {
+		t.Errorf("nobody signed in: %v %v %v", ras, known, err)
+	}
+}

@@ -364,6 +364,8 @@ func TestPrefetchStartsOnlyTheReadsOfStepsThatWillRun(t *testing.T) {
 		{"skipped steps", admin, []Step{skipped(StepEnvironment), skipped(StepCreate), skipped(StepScopes), skipped(StepSignInUser), skipped(StepRoles)},
 			State{Plan: userPlan}, map[string]int{
 				"ListRoles": 1, "ListEnvironments": 0, "ListApplications": 0, "ListResources": 0, "ListUsers": 0, "ListUserRoleAssignments": 0}},
+		{"only the environment step kept", admin, []Step{kept(StepEnvironment), skipped(StepCreate), skipped(StepScopes), skipped(StepSignInUser)},
+			State{Plan: userPlan}, map[string]int{"ListEnvironments": 1, "ListApplications": 0, "ListResources": 0, "ListUsers": 0}},
 		{"no target environment", Env{}, all, State{Plan: Plan{SignInUser: "jdoe", Application: userPlan.Application}}, map[string]int{
 			"ListRoles": 1, "ListEnvironments": 1, "ListApplications": 0, "ListResources": 0, "ListUsers": 0}},
 		{"no app name and no scopes", admin, all, State{Plan: Plan{EnvironmentID: "env-1", SignInUser: "jdoe",

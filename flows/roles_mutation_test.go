@@ -51,6 +51,8 @@ func TestEachBuiltInRoleAssignsExactlyWhatItsRuleNames(t *testing.T) {
 		{"DaVinci Admin assigns its read-only variant", env("DaVinci Admin"), "DaVinci Admin Read Only", true},
 		{"DaVinci Admin does not assign Identity Data Read Only", env("DaVinci Admin", "Identity Data Read Only"), "Identity Data Read Only", false},
 		{"a role that assigns nothing", env("Configuration Read Only"), "Configuration Read Only", false},
+		{"the assigning role held only in another environment", []pingone.RoleAssignment{assign(roleID("Client Application Developer"), "ENVIRONMENT", testEnv),
+			assign(roleID("Environment Admin"), "ENVIRONMENT", "other-env")}, "Client Application Developer", false},
 		{"the target held only in another environment", []pingone.RoleAssignment{assign(roleID("Client Application Developer"), "ENVIRONMENT", "other-env"),
 			assign(roleID("Environment Admin"), "ENVIRONMENT", testEnv)}, "Client Application Developer", false},
 		{"an assignment of a role the tenant does not list", []pingone.RoleAssignment{assign("r-gone", "ENVIRONMENT", testEnv),
@@ -222,5 +224,16 @@ func TestAmongEquallyPrivilegedFixesTheRoleListedFirstIsChosen(t *testing.T) {
 		if len(got) != 1 || got[0].Name != "First Reader" {
 			t.Fatalf("cover %v: a tie goes to the role PingOne lists first, so the fix does not change between runs", got)
 		}
+	}
+}
+
+func TestOnlyRolesHeldThroughGroupsAreListedAsViaGroups(t *testing.T) {
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Assignments: []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv), assign("r-gone", "ENVIRONMENT", testEnv)},
+		Groups: []GroupRoles{{ID: "g-1", Name: "Readers", Assignments: []pingone.RoleAssignment{
+			assign("r-cro", "ENVIRONMENT", testEnv), assign("r-gone", "ENVIRONMENT", testEnv)}}},
+		Capabilities: []Capability{mustCap(t, CapUsersRead)}})
+	if want := []string{"Configuration Read Only (environment) via group Readers"}; !slices.Equal(rep.ViaGroups, want) {
+		t.Errorf("via groups %q, want %q", rep.ViaGroups, want)
 	}
 }

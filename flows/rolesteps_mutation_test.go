@@ -236,3 +236,16 @@ func TestTheGuideNoteNamesOnlyTheGuideRolesThatLackSomething(t *testing.T) {
 		t.Errorf("guide note %q: the guide's role holds every permission", rep.GuideNote)
 	}
 }
+
+func TestWithoutANamedUserOnlyTheAdminSignedInToTheTargetIsChecked(t *testing.T) {
+	d := &directoryAPI{users: []pingone.User{jdoe}}
+	for name, id := range map[string]Identity{
+		"a worker":                      {ClientID: "worker", EnvironmentID: "env-1"},
+		"a user of another environment": {UserID: jdoe.ID, EnvironmentID: "env-2"},
+	} {
+		res, err := runSignInUser(context.Background(), Env{API: d, Identity: id}, State{Target: pingone.Environment{ID: "env-1"}})
+		if res != nil || err != nil {
+			t.Errorf("%s: %v, %v: nobody to check", name, res != nil, err)
+		}
+	}
+}
