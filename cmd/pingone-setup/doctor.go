@@ -172,17 +172,11 @@ func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdo
 	if app == "" {
 		return badUsage("export needs --app NAME|ID")
 	}
-	dbg, err := openDebug(stdout, stderr, false)
+	sess, done, err := openSession(ctx, c, "export", stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	defer dbg.close()
-	c.debug = dbg
-	sess, err := signIn(ctx, c, stdin, stderr)
-	if err != nil {
-		return failJSON(c, stdout, "export", flows.State{}, err)
-	}
-	defer sess.close()
+	defer done()
 	live, err := flows.ReadLive(ctx, sess.client, targetOf(c, sess), app)
 	if err != nil {
 		return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))

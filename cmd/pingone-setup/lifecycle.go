@@ -75,17 +75,11 @@ func runRotate(ctx context.Context, c *common, app string, keep time.Duration, e
 			return failJSON(c, stdout, "rotate-secret", flows.State{}, errDeclined)
 		}
 	}
-	dbg, err := openDebug(stdout, stderr, false)
+	sess, done, err := openSession(ctx, c, "rotate-secret", stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	defer dbg.close()
-	c.debug = dbg
-	sess, err := signIn(ctx, c, stdin, stderr)
-	if err != nil {
-		return failJSON(c, stdout, "rotate-secret", flows.State{}, err)
-	}
-	defer sess.close()
+	defer done()
 	r, err := flows.RotateSecret(ctx, sess.env(false, false), targetOf(c, sess), app, keep)
 	st := flows.State{Changes: r.Changes, Verified: r.Verified, Target: r.Environment}
 	if r.App.ID != "" {
@@ -182,17 +176,11 @@ func runTeardown(ctx context.Context, c *common, app string, yes, dryRun bool, s
 	if err != nil {
 		return fmt.Errorf("find the ledger directory: %w", err)
 	}
-	dbg, err := openDebug(stdout, stderr, false)
+	sess, done, err := openSession(ctx, c, "teardown", stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	defer dbg.close()
-	c.debug = dbg
-	sess, err := signIn(ctx, c, stdin, stderr)
-	if err != nil {
-		return failJSON(c, stdout, "teardown", flows.State{}, err)
-	}
-	defer sess.close()
+	defer done()
 	env, envID := sess.env(false, dryRun), targetOf(c, sess)
 	p, err := flows.PlanTeardown(ctx, env, dir, envID, app)
 	if err != nil {
@@ -255,4 +243,20 @@ func recordLedger(s flows.State, stderr io.Writer, envFiles ...string) {
 	if err != nil {
 		fmt.Fprintf(stderr, "warning: could not record what was created (teardown will not know it): %v\n", err)
 	}
+}
+
+// openSession opens the debug log and signs in, for a command that prints one JSON document on
+// failure; done closes both.
+func openSession(ctx context.Context, c *common, command string, stdin io.Reader, stdout, stderr io.Writer) (*session, func(), error) {
+	dbg, err := openDebug(stdout, stderr, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.debug = dbg
+	sess, err := signIn(ctx, c, stdin, stderr)
+	if err != nil {
+		dbg.close()
+		return nil, nil, failJSON(c, stdout, command, flows.State{}, err)
+	}
+	return sess, func() { sess.close(); dbg.close() }, nil
 }
