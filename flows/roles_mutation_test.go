@@ -237,3 +237,20 @@ func TestOnlyRolesHeldThroughGroupsAreListedAsViaGroups(t *testing.T) {
 		t.Errorf("via groups %q, want %q", rep.ViaGroups, want)
 	}
 }
+
+func TestTheAdminOnlyGateSaysWhichHeldRoleDoesNotCoverTheEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		held []pingone.RoleAssignment
+		want string // "" = no such remark
+	}{
+		{[]pingone.RoleAssignment{assign("r-ida", "POPULATION", "pop-1")}, " (Identity Data Admin (population) does not count: it does not cover the environment)"},
+		{nil, ""},
+	} {
+		rep := CheckRoles(RoleCheck{Roles: gateRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "helpdesk",
+			Assignments: tc.held, App: adminOnlyApp()})
+		g, _ := rep.Gate(GateAdminOnly)
+		if g.Coverage != Missing || strings.HasSuffix(g.Detail, "the environment)") != (tc.want != "") || !strings.HasSuffix(g.Detail, "(access_denied)"+tc.want) {
+			t.Errorf("gate %+v, want the remark %q", g, tc.want)
+		}
+	}
+}

@@ -211,3 +211,48 @@ func TestTheLastWaitEndsExactlyAtThePropagationTimeout(t *testing.T) {
 		t.Errorf("waits %v, want %v", waits, want)
 	}
 }
+
+func TestASetupSucceedsWhenVerifiedOrUnverifiedWithEveryCheckPassing(t *testing.T) {
+	ok, failing := &RoleReport{}, &RoleReport{Capabilities: []CapabilityVerdict{{ID: CapUsersRead, Coverage: Missing}}}
+	for _, tc := range []struct {
+		name string
+		s    State
+		want bool
+	}{
+		{"verified", State{Verified: &Verification{Outcome: OutcomeVerified}}, true},
+		{"unverified, checks passing", State{Verified: &Verification{Outcome: OutcomeUnverified}, Report: ok}, true},
+		{"unverified, no role check", State{Verified: &Verification{Outcome: OutcomeUnverified}}, true},
+		{"unverified, a check failing", State{Verified: &Verification{Outcome: OutcomeUnverified}, Report: failing}, false},
+		{"pending", State{Verified: &Verification{Outcome: OutcomePending}, Report: ok}, false},
+		{"not verified at all", State{Report: ok}, false},
+		{"verified with an error finding", State{Verified: &Verification{Outcome: OutcomeVerified}, Findings: []Finding{{Severity: SeverityError}}}, false},
+	} {
+		if got := tc.s.Succeeded(); got != tc.want {
+			t.Errorf("%s: succeeded %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestAnAppWithoutCredentialsHereIsCheckedOnPaperOnly(t *testing.T) {
+	asked := false
+	env := Env{API: &countingAPI{}, AppClient: func(context.Context, Credentials) (API, error) { asked = true; return nil, nil }}
+	s := verifyState(CapUsersRead)
+	s.Credentials = nil
+	res, err := runVerify(context.Background(), env, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res(&s)
+	if asked || s.Verified == nil || s.Verified.Outcome != OutcomeUnverified {
+		t.Errorf("asked for a token %v, verification %+v", asked, s.Verified)
+	}
+}
+
+func TestAnUnverifiedSetupNamesTheChecksThatPassed(t *testing.T) {
+	rep := RoleReport{ActorName: "jdoe", Gates: []GateVerdict{{ID: GateEnabled, Title: "App enabled", Coverage: Covered}},
+		Capabilities: []CapabilityVerdict{{ID: CapUsersRead, Coverage: Covered}}}
+	v := unverified(rep, "no sign-in here")
+	if !strings.Contains(v.Message, "checked and passing: App enabled, role assignments;") {
+		t.Errorf("message %q", v.Message)
+	}
+}
