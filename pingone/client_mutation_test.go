@@ -2,6 +2,7 @@ package pingone
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -120,5 +121,33 @@ func TestAListReservesRoomForWhatThePagesSayIsComing(t *testing.T) {
 				t.Errorf("%d roles in room for %d, want room for %d", len(out), cap(out), tc.wantCap)
 			}
 		})
+	}
+}
+
+func TestRequireIDsChecksOnlyWholeNameValuePairs(t *testing.T) {
+	if err := requireIDs("envID"); err != nil {
+		t.Errorf("a name without a value: %v", err)
+	}
+	if err := requireIDs("envID", " "); err == nil || !strings.Contains(err.Error(), "envID must not be empty") {
+		t.Errorf("an empty ID: %v", err)
+	}
+}
+
+func TestAPageWithoutASizeOrThatCannotBeDecodedReportsSizeMinusOne(t *testing.T) {
+	for _, body := range []string{`{"_embedded":{"roles":[{}]}}`, `{not json`, `{"_embedded":{"roles":{}}}`} {
+		if _, _, size, _ := decodePage([]byte(body), "roles"); size != -1 {
+			t.Errorf("%s: size %d, want -1", body, size)
+		}
+	}
+	if _, _, size, _ := decodePage([]byte(`{"size":7}`), "roles"); size != 7 {
+		t.Errorf("size %d, want 7", size)
+	}
+}
+
+func TestNullAndBlankRawValuesAreNull(t *testing.T) {
+	for raw, want := range map[string]bool{"null": true, " null ": true, "": true, "  ": true, "[]": false, `"null"`: false} {
+		if got := isNull(json.RawMessage(raw)); got != want {
+			t.Errorf("isNull(%q) = %v, want %v", raw, got, want)
+		}
 	}
 }
