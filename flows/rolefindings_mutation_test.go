@@ -202,3 +202,13 @@ func TestTheRoleCheckStep(t *testing.T) {
 		}
 	})
 }
+
+func TestRolesViaGroupsAreMentionedOnlyWhenThereAreSome(t *testing.T) {
+	if fs := roleFindings(RoleReport{ActorKind: "user", ActorName: "jdoe"}); slices.Contains(codes(fs), FindRoleViaGroup) {
+		t.Errorf("findings %v: no role comes through a group", codes(fs))
+	}
+	fs := roleFindings(RoleReport{ActorKind: "user", ActorName: "jdoe", ViaGroups: []string{"Identity Data Admin (environment) via group Readers"}})
+	if f := findingOf(t, fs, FindRoleViaGroup); f.Message != "the user jdoe holds roles through groups: Identity Data Admin (environment) via group Readers" {
+		t.Errorf("message %q", f.Message)
+	}
+}
