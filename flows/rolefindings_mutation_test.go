@@ -212,3 +212,13 @@ func TestRolesViaGroupsAreMentionedOnlyWhenThereAreSome(t *testing.T) {
 		t.Errorf("message %q", f.Message)
 	}
 }
+
+func TestTheMissingFindingNamesOnlyTheMissingPermissions(t *testing.T) {
+	c := Capability{ID: "c", Title: "Users", Calls: "GET /users", Permissions: []string{"dir:read:user", "applications:read:application"}}
+	rep := CheckRoles(RoleCheck{Roles: testRoles(), Environment: testEnvironment, ActorKind: "user", ActorName: "jdoe",
+		Assignments: []pingone.RoleAssignment{assign("r-idro", "ENVIRONMENT", testEnv)}, Capabilities: []Capability{c}})
+	f := findingOf(t, roleFindings(rep), FindRoleMissing)
+	if !strings.Contains(f.Message, "holds no role with applications:read:application in this environment") || strings.Contains(f.Message, "dir:read:user") {
+		t.Errorf("message %q: name only what is missing", f.Message)
+	}
+}

@@ -256,3 +256,25 @@ func TestAnUnverifiedSetupNamesTheChecksThatPassed(t *testing.T) {
 		t.Errorf("message %q", v.Message)
 	}
 }
+
+func TestA403ToAReadCoveredOnPaperMakesTheCapabilityMissing(t *testing.T) {
+	s := verifyState(CapPopulationsRead)
+	rep := &RoleReport{Capabilities: []CapabilityVerdict{{ID: CapPopulationsRead, Coverage: Covered,
+		Permissions: []PermissionVerdict{{Permission: "dir:read:population", Coverage: Covered}}}}}
+	v := Verification{Method: "client credentials"}
+	probeAll(context.Background(), Env{}, s, &countingAPI{}, rep, &v, newWaiter(Env{}, false))
+	cv := rep.Capabilities[0]
+	if v.Outcome != OutcomeFailed || cv.Coverage != Missing || cv.Permissions[0].Coverage != Missing ||
+		!strings.HasPrefix(cv.Permissions[0].Reason, "PingOne answered 403 to GET /environments/") {
+		t.Errorf("outcome %s, capability %+v: PingOne's 403 outranks the prediction", v.Outcome, cv)
+	}
+}
+
+func TestACapabilityWithoutAVerdictIsNotProbedAndDoesNotBreakTheVerification(t *testing.T) {
+	s := verifyState(CapUsersWrite)
+	v := Verification{Method: "client credentials"}
+	probeAll(context.Background(), Env{}, s, &countingAPI{}, &RoleReport{}, &v, newWaiter(Env{}, false))
+	if len(v.Probes) != 1 || v.Probes[0].Result != ProbeNotProbed {
+		t.Errorf("probes %+v", v.Probes)
+	}
+}
