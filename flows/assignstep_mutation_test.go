@@ -302,3 +302,18 @@ func TestAWorkerThatMayNotReadItsOwnRolesIsUnknownNotAFailure(t *testing.T) {
 		t.Errorf("nobody signed in: %v %v %v", ras, known, err)
 	}
 }
+
+func TestTurningAdminOnlyAccessOffWhenItIsOffAlreadyChangesNothing(t *testing.T) {
+	api := &assignAPI{}
+	s := State{Target: testTarget, Roles: testRoles(), FixChoice: FixAdminOnlyOff, App: &pingone.Application{ID: "a-1", Name: "App"}}
+	s.Plan.Application.AdminOnly = Bool(false)
+	s.Plan.Application.RoleAssignments = []RoleAssignment{{Role: "Identity Data Read Only", Scope: "environment"}}
+	res, err := runAssign(context.Background(), Env{API: api}, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res(&s)
+	if api.count("UpdateApplication") != 0 || len(s.Changes) != 1 || s.Changes[0].Step != StepAssign {
+		t.Errorf("calls %q, changes %+v: only the role is assigned", api.calls, s.Changes)
+	}
+}
