@@ -210,10 +210,8 @@ func (c *common) validate() error {
 		return badUsage("--login must be browser or device, not %q", c.login)
 	}
 	for _, name := range []string{"environment-id", "target-environment-id"} {
-		if id := c.fs.Lookup(name).Value.String(); id != "" {
-			if err := flows.ValidateUUID(id); err != nil {
-				return badUsage("--%s%s: %v", name, c.viaEnv(name), err)
-			}
+		if err := c.readEnvironmentRef(name); err != nil {
+			return err
 		}
 	}
 	if c.propagation <= 0 {
@@ -234,6 +232,36 @@ func (c *common) validate() error {
 		if err := checkWritable("--transcript", c.transcript); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// readEnvironmentRef takes an environment flag's value as an admin pastes it: an environment ID
+// or a PingOne console (or portal) URL, which also names the region. The flag keeps the ID; the
+// URL's region is used when no region was given, and a different one given is a conflict.
+func (c *common) readEnvironmentRef(name string) error {
+	f := c.fs.Lookup(name)
+	v := f.Value.String()
+	if v == "" {
+		return nil
+	}
+	ref, err := pingone.ParseEnvironmentRef(v)
+	if err != nil {
+		return badUsage("--%s%s: %v", name, c.viaEnv(name), err)
+	}
+	if err := f.Value.Set(ref.ID); err != nil {
+		return badUsage("--%s: %v", name, err)
+	}
+	if ref.Region == "" {
+		return nil
+	}
+	if c.region == "" {
+		c.region = string(ref.Region)
+		return nil
+	}
+	if r, err := pingone.ParseRegion(c.region); err == nil && r != ref.Region {
+		return conflict("--region "+string(r)+c.viaEnv("region"), "--"+name+" "+v+c.viaEnv(name), "the URL is in region "+string(ref.Region),
+			"use region "+string(r), "use the URL's region")
 	}
 	return nil
 }

@@ -131,12 +131,16 @@ Worker secrets and access tokens are never cached, so there is nothing of theirs
   0    forgotten
   1    a cached sign-in could not be removed`},
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return runLogout(s.out) },
+		RunE: func(*cobra.Command, []string) error { return runLogout(s.out, s.err) },
 	}
 }
 
-func runLogout(stdout io.Writer) error {
-	if err := signin.Logout(); err != nil {
+func runLogout(stdout, stderr io.Writer) error {
+	note, err := signin.Logout()
+	if note != "" {
+		fmt.Fprintln(stderr, note)
+	}
+	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	fmt.Fprintln(stdout, "Removed every cached PingOne sign-in (keyring and file).")
