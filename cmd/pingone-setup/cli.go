@@ -25,7 +25,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		sub.GroupID = "main"
 		root.AddCommand(sub)
 	}
-	for _, sub := range []*cobra.Command{newSimulateCmd(s), newLogoutCmd(s)} {
+	for _, sub := range []*cobra.Command{newAuthCmd(s), newProfilesCmd(s), newSimulateCmd(s), newLogoutCmd(s)} {
 		sub.GroupID = "more"
 		root.AddCommand(sub)
 	}

@@ -61,6 +61,10 @@ type common struct {
 	transcript       string
 	demo             bool
 	propagation      time.Duration
+	profile          string
+	// profileUsed names the profile that stood in for the sign-in flags, if one did;
+	// profileSaved the profile the sign-in was saved as.
+	profileUsed, profileSaved string
 
 	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
 	debug *debugLog
@@ -126,7 +130,10 @@ func (c *common) register(cmd *cobra.Command) {
 	metavar(fs, "auth-url", "URL")
 	envFlag(fs, "auth-url", annEnv, "PINGONE_AUTH_URL")
 	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
-	for _, name := range []string{"region", "environment-id", "client-id", "client-secret-file", "token-file", "login", "login-client-id", "login-port", "api-url", "auth-url", "demo"} {
+	fs.StringVar(&c.profile, "profile", "", "sign in as a saved profile (default: the default profile, when no other sign-in is given)")
+	metavar(fs, "profile", "NAME")
+	envFlag(fs, "profile", annEnv, "PINGONE_PROFILE")
+	for _, name := range []string{"region", "environment-id", "client-id", "client-secret-file", "token-file", "login", "login-client-id", "login-port", "api-url", "auth-url", "demo", "profile"} {
 		annotate(fs, name, annGroup, groupSignIn)
 	}
 
@@ -221,6 +228,14 @@ func (c *common) validate() error {
 		return badUsage("--login-port %d: want a port from 1 to 65535", c.loginPort)
 	}
 	if err := c.checkSignInInputs(); err != nil {
+		return err
+	}
+	if c.profile != "" {
+		if err := checkProfileName(c.profile); err != nil {
+			return err
+		}
+	}
+	if err := c.applyProfile(); err != nil {
 		return err
 	}
 	if !c.demo {
@@ -395,10 +410,14 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 	switch {
 	case c.login != "":
 		c.signedIn = &signInInfo{Method: c.login, Source: "flag --login"}
+		if c.profileUsed != "" {
+			c.signedIn.Source = "profile " + c.profileUsed
+		}
 		ts, s.identity, err = interactiveLogin(ctx, c, ep, stderr)
 		if err != nil {
 			return nil, err
 		}
+
 	case useToken:
 		c.signedIn = &signInInfo{Method: "access_token", Source: tokenSource}
 		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID}
@@ -420,11 +439,14 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
-		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id (saved as a profile for the next runs), --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
 	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		return nil, err
+	}
+	if note := c.rememberProfile(ctx, s); note != "" {
+		fmt.Fprintln(stderr, note)
 	}
 	return s, nil
 }
