@@ -59,6 +59,9 @@ var (
 	detailFields = []field{
 		stringField("description", func(a *pingone.Application) *string { return &a.Description }, func(s AppSpec) string { return s.Description }),
 	}
+	// The field table's settings of the console's Overview and Configuration tabs.
+	overviewFields = moreFields("Overview")
+	configFields   = moreFields("Configuration")
 	enableFields = []field{{
 		Name:   "enabled",
 		Get:    func(a pingone.Application) string { return strconv.FormatBool(a.Enabled) },
@@ -100,7 +103,7 @@ var (
 		},
 		InPlan: func(s AppSpec) bool { return s.AdminOnly != nil },
 	}}
-	allFields = slices.Concat(detailFields, enableFields, oidcFields, accessFields)
+	allFields = slices.Concat(detailFields, overviewFields, enableFields, oidcFields, configFields, accessFields)
 )
 
 func sortedCopy(v []string) []string {

@@ -141,6 +141,7 @@ func Export(l Live) Plan {
 		spec.ResponseTypes = nil
 	}
 	spec.Scopes = liveScopes(l)
+	spec.More = moreFromLive(a) // the field table's settings
 	byID := map[string]string{}
 	for _, r := range l.Roles {
 		byID[r.ID] = r.Name

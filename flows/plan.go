@@ -3,10 +3,13 @@ package flows
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,6 +68,77 @@ type AppSpec struct {
 	// AssignActorRoles lets the new worker inherit its creator's roles. Off unless asked: least
 	// privilege.
 	AssignActorRoles bool `yaml:"assignActorRoles,omitempty" json:"assignActorRoles,omitempty"`
+	// More holds the settings of the field table (fieldtable.go) the plan sets, by their API
+	// names, beside the keys above: string, bool, int or []string values.
+	More map[string]any `yaml:",inline" json:"-"`
+}
+
+// MarshalJSON writes the table-held settings beside the typed ones, as a plan file has them.
+func (a AppSpec) MarshalJSON() ([]byte, error) {
+	type plain AppSpec
+	b, err := json.Marshal(plain(a))
+	if err != nil || len(a.More) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range a.More {
+		if m[k], err = json.Marshal(v); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a key that is neither typed nor in the table is
+// an error, as in a plan file.
+func (a *AppSpec) UnmarshalJSON(b []byte) error {
+	type plain AppSpec
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	typed := planFields(reflect.TypeFor[AppSpec]()).index
+	for k, raw := range m {
+		if _, ok := typed[k]; ok {
+			continue
+		}
+		s, ok := settingIndex[k]
+		if !ok {
+			return fmt.Errorf("application: unknown key %q", k)
+		}
+		var v any
+		var err error
+		switch s.Kind {
+		case KindBool:
+			var x bool
+			err, v = json.Unmarshal(raw, &x), x
+		case KindInt:
+			var x int
+			err, v = json.Unmarshal(raw, &x), x
+		case KindURLs, KindEnums:
+			var x []string
+			err, v = json.Unmarshal(raw, &x), x
+		default:
+			var x string
+			err, v = json.Unmarshal(raw, &x), x
+		}
+		if err != nil {
+			return fmt.Errorf("application.%s: %w", k, err)
+		}
+		if p.More == nil {
+			p.More = map[string]any{}
+		}
+		p.More[k] = v
+	}
+	*a = AppSpec(p)
+	return nil
 }
 
 // RoleAssignment names a role and where it applies: "environment" (the target environment),
@@ -453,15 +527,81 @@ func (d *planDecoder) mapping(n *yaml.Node, at int, field string, v reflect.Valu
 		}
 		seen[k.Value] = k.Line
 		f, ok := fields.index[k.Value]
+		if !ok && v.Type() == appSpecType {
+			if st, ok := settingIndex[k.Value]; ok {
+				d.lines[path] = k.Line
+				d.setting(n.Content[i+1], path, st, v)
+				continue
+			}
+		}
 		if !ok {
 			if report {
-				d.add(k.Line, path, "unknown key%s", suggest(k.Value, fields.names))
+				names := fields.names
+				if v.Type() == appSpecType {
+					names = appSpecKeys()
+				}
+				d.add(k.Line, path, "unknown key%s", suggest(k.Value, names))
 			}
 			continue
 		}
 		d.lines[path] = k.Line
 		d.decode(n.Content[i+1], path, v.Field(f))
 	}
+}
+
+var appSpecType = reflect.TypeFor[AppSpec]()
+
+// appSpecKeys are the keys an application: mapping takes: its typed fields and the field table's.
+func appSpecKeys() []string {
+	names := slices.Concat(planFields(appSpecType).names, moreKeys())
+	sort.Strings(names)
+	return names
+}
+
+// setting decodes the value of a field-table setting into the AppSpec v's More.
+func (d *planDecoder) setting(n *yaml.Node, field string, st *Setting, v reflect.Value) {
+	at := n.Line
+	if n = d.visit(n); n == nil || isNull(n) {
+		return
+	}
+	before := len(d.problems)
+	var val any
+	switch st.Kind {
+	case KindBool:
+		var b bool
+		d.decode(n, field, reflect.ValueOf(&b).Elem())
+		val = b
+	case KindInt:
+		if n.Kind != yaml.ScalarNode {
+			d.add(at, field, "expected a whole number, got %s", describeNode(n))
+			return
+		}
+		i, err := strconv.Atoi(n.Value)
+		if err != nil {
+			d.add(at, field, "expected a whole number, got %s", describeNode(n))
+			return
+		}
+		val = i
+	case KindURLs, KindEnums:
+		var l []string
+		d.decode(n, field, reflect.ValueOf(&l).Elem())
+		if len(l) == 0 {
+			return // an empty list means not set
+		}
+		val = l
+	default:
+		var str string
+		d.decode(n, field, reflect.ValueOf(&str).Elem())
+		val = str
+	}
+	if len(d.problems) > before {
+		return
+	}
+	more := v.FieldByName("More")
+	if more.IsNil() {
+		more.Set(reflect.MakeMap(more.Type()))
+	}
+	more.SetMapIndex(reflect.ValueOf(st.Key), reflect.ValueOf(val))
 }
 
 // structFields are the plan keys of a struct type: its fields' yaml names.
@@ -624,6 +764,18 @@ func (p Plan) WithPreset() (Plan, error) {
 	}
 	if a.Scopes == nil {
 		a.Scopes = d.Scopes
+	}
+	if len(d.More) > 0 {
+		more := maps.Clone(a.More) // the caller's plan keeps its own map
+		if more == nil {
+			more = map[string]any{}
+		}
+		for k, v := range d.More {
+			if _, set := more[k]; !set {
+				more[k] = v
+			}
+		}
+		a.More = more
 	}
 	if len(p.Capabilities) == 0 {
 		p.Capabilities = pr.Capabilities

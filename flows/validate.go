@@ -168,6 +168,7 @@ func (p Plan) Validate() []Problem {
 		}
 	}
 	out = append(out, consistency(a)...)
+	out = append(out, validateMore(a)...)
 	if a.RefreshTokenDuration != nil {
 		if err := ValidateRefreshDuration("refreshTokenDuration", *a.RefreshTokenDuration); err != nil {
 			add("application.refreshTokenDuration", "%v", err)

@@ -54,7 +54,7 @@ func Steps() []Step {
 		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
 		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
-		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, oidcFields))},
+		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, overviewFields, oidcFields, configFields))},
 		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
 		{ID: StepAccess, Title: "Admin-only access", Run: fieldStep(StepAccess, accessFields)},
 		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
@@ -337,6 +337,12 @@ func fieldStep(step string, fs []field) func(context.Context, Env, State) (Resul
 		want, changes := applyFields(step, *s.App, s.Plan.Application, fs, !env.DryRun)
 		if len(changes) == 0 {
 			return nil, nil
+		}
+		for _, c := range changes {
+			if st, ok := SettingByKey(c.Field); ok && st.CreateOnly && !s.AppCreated {
+				return nil, fmt.Errorf("%s can be set only when PingOne creates the app, and it refuses a change (the app has %s, the plan %s): drop %s from the plan to keep the app's, or delete the app and apply again",
+					c.Field, c.From, c.To, c.Field)
+			}
 		}
 		if env.DryRun || s.App.ID == "" {
 			return func(s *State) { s.App = &want; s.record(changes...) }, nil
