@@ -62,7 +62,7 @@ var (
 	// The field table's settings of the console's Overview and Configuration tabs.
 	overviewFields = moreFields("Overview")
 	configFields   = moreFields("Configuration")
-	enableFields = []field{{
+	enableFields   = []field{{
 		Name:   "enabled",
 		Get:    func(a pingone.Application) string { return strconv.FormatBool(a.Enabled) },
 		Set:    func(a *pingone.Application, s AppSpec) { a.Enabled = s.Enabled == nil || *s.Enabled },

@@ -152,7 +152,7 @@ var Settings = []Setting{
 		Help: "Lets one authorization request ask for scopes of more than one resource."},
 	{Key: "devicePathId", Tab: "Configuration", Kind: KindText, Title: "Device path ID",
 		Needs: "DEVICE_CODE", Applies: withGrant(pingone.GrantDeviceCode),
-		Help:  "A custom path for the device verification page (letters, digits, _ and -, up to 50).",
+		Help: "A custom path for the device verification page (letters, digits, _ and -, up to 50).",
 		Check: func(v any) error {
 			if !devicePathID.MatchString(v.(string)) {
 				return fmt.Errorf("%q: use letters, digits, _ and - (1 to 50)", v)
