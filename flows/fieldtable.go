@@ -96,16 +96,21 @@ var Settings = []Setting{
 	{Key: "enabled", Tab: "Overview", Kind: KindBool, Typed: true, Title: "Enabled", Default: "false"},
 
 	// Configuration.
-	{Key: "grantTypes", Tab: "Configuration", Kind: KindEnums, Enum: GrantTypes, Typed: true, Title: "Grant types"},
-	{Key: "responseTypes", Tab: "Configuration", Kind: KindEnums, Enum: ResponseTypes, Typed: true, Title: "Response types"},
-	{Key: "pkceEnforcement", Tab: "Configuration", Kind: KindEnum, Enum: PKCEOptions, Typed: true, Title: "PKCE", Default: "OPTIONAL"},
-	{Key: "redirectUris", Tab: "Configuration", Kind: KindURLs, Typed: true, Title: "Redirect URIs"},
+	{Key: "grantTypes", Tab: "Configuration", Kind: KindEnums, Enum: GrantTypes, Typed: true, Title: "Grant types",
+		Help: "How the connector gets tokens. Authorization code: an admin signs in (calls use that admin's roles). Client credentials: the app signs in as itself (calls use the app's roles)."},
+	{Key: "responseTypes", Tab: "Configuration", Kind: KindEnums, Enum: ResponseTypes, Typed: true, Title: "Response types",
+		Help: "CODE for the authorization code grant. PingOne does not combine CODE with TOKEN or ID_TOKEN."},
+	{Key: "pkceEnforcement", Tab: "Configuration", Kind: KindEnum, Enum: PKCEOptions, Typed: true, Title: "PKCE",
+		Help: "Proof key for code exchange on authorization code sign-ins. PingOne's default is OPTIONAL; S256_REQUIRED is safest when the connector supports it.", Default: "OPTIONAL"},
+	{Key: "redirectUris", Tab: "Configuration", Kind: KindURLs, Typed: true, Title: "Redirect URIs (comma separated)",
+		Help: "Where PingOne sends the admin back after sign-in. Must match the connector's callback exactly: https, no fragment, mind trailing slashes. Plain http only on 127.0.0.1 or localhost."},
 	{Key: "allowWildcardInRedirectUris", Tab: "Configuration", Kind: KindBool, Title: "Allow a wildcard in redirect URIs", Default: "false",
 		Needs: "AUTHORIZATION_CODE", Applies: withGrant(pingone.GrantAuthorizationCode),
 		Help: "Lets a redirect URI hold a * (e.g. https://*.example.com/callback). Widens where codes may go: leave off unless the connector needs it."},
 	{Key: "postLogoutRedirectUris", Tab: "Configuration", Kind: KindURLs, Title: "Sign-off URLs",
 		Help: "Where PingOne may send the user after signing off (post_logout_redirect_uri). Optional."},
-	{Key: "tokenEndpointAuthMethod", Tab: "Configuration", Kind: KindEnum, Enum: AuthMethods, Typed: true, Title: "Token endpoint authentication"},
+	{Key: "tokenEndpointAuthMethod", Tab: "Configuration", Kind: KindEnum, Enum: AuthMethods, Typed: true, Title: "Token endpoint authentication",
+		Help: "How the connector proves it is the app. CLIENT_SECRET_POST sends the secret in the form body, CLIENT_SECRET_BASIC in a header; NONE is for public clients with PKCE. Must match what the connector sends, or the token request fails with invalid_client."},
 	{Key: "jwksUrl", Tab: "Configuration", Kind: KindURL, Title: "JWKS URL",
 		Needs: "tokenEndpointAuthMethod PRIVATE_KEY_JWT", Applies: withAuth(pingone.AuthMethodPrivateKeyJWT),
 		Help:  "Where PingOne fetches the public keys of the connector's client assertions (https). Give this or jwks.",
@@ -114,9 +119,12 @@ var Settings = []Setting{
 		Needs: "tokenEndpointAuthMethod PRIVATE_KEY_JWT", Applies: withAuth(pingone.AuthMethodPrivateKeyJWT),
 		Help:  `The connector's public keys as a JSON Web Key Set ({"keys": [...]}). Give this or jwksUrl.`,
 		Check: checkJWKS},
-	{Key: "refreshTokenDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Refresh token lifetime", Default: "30d"},
-	{Key: "refreshTokenRollingDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Refresh token rolling lifetime"},
-	{Key: "refreshTokenRollingGracePeriodDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Rolling grace period"},
+	{Key: "refreshTokenDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Refresh token lifetime",
+		Help: "How long a refresh token lives, e.g. 30d. PingOne's default is 30 days; range 60 seconds to 68 years.", Default: "30d"},
+	{Key: "refreshTokenRollingDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Refresh token rolling lifetime",
+		Help: "The longest a chain of refreshed tokens may live before the admin must sign in again, e.g. 180d. Must be at least the lifetime."},
+	{Key: "refreshTokenRollingGracePeriodDuration", Tab: "Configuration", Kind: KindDuration, Typed: true, Title: "Rolling grace period",
+		Help: "How long the previous refresh token still works after a refresh, 0 to 1 day. PingOne's default is 0."},
 	{Key: "refreshTokenType", Tab: "Configuration", Kind: KindEnum, Enum: []string{"JSON_WEB_TOKEN", "OPAQUE_TOKEN"}, Title: "Refresh token format", Default: "OPAQUE_TOKEN",
 		Needs: "REFRESH_TOKEN", Applies: withGrant(pingone.GrantRefreshToken),
 		Help: "OPAQUE_TOKEN (a reference only PingOne resolves) or JSON_WEB_TOKEN. Apps created from 2026-01-27 default to opaque, and from 2027-03-01 PingOne rejects JWT refresh tokens: keep OPAQUE_TOKEN."},
@@ -170,8 +178,10 @@ var Settings = []Setting{
 		Help: "How often the device may ask whether the user signed in, 1 to 60 seconds."},
 
 	// Access, Resources, Roles.
-	{Key: "adminOnly", Tab: "Access", Kind: KindBool, Typed: true, Title: "Admin-only access"},
-	{Key: "scopes", Tab: "Resources", Kind: KindEnums, Enum: OpenIDScopes, Typed: true, Title: "Scopes of the openid resource"},
+	{Key: "adminOnly", Tab: "Access", Kind: KindBool, Typed: true, Title: "Admin-only access",
+		Help: "Only users holding an admin role may sign in to this app (accessControl.role.type ADMIN_USERS_ONLY). Recommended for Management API connectors."},
+	{Key: "scopes", Tab: "Resources", Kind: KindEnums, Enum: OpenIDScopes, Typed: true, Title: "Scopes on the openid resource",
+		Help: "openid identifies the user; offline_access lets the connector get refresh tokens."},
 	{Key: "roleAssignments", Tab: "Roles", Kind: KindRoles, Typed: true, Title: "The app's own roles"},
 	{Key: "assignActorRoles", Tab: "Roles", Kind: KindBool, Typed: true, Title: "Inherit the creator's roles", Default: "false"},
 }
@@ -467,4 +477,19 @@ func moreFromLive(a pingone.Application) map[string]any {
 		}
 	}
 	return out
+}
+
+// settingTitle and settingHelp are a typed setting's question and help in the wizard, from the
+// table.
+func settingTitle(key string) string { return typedSetting(key).Title }
+
+func settingHelp(key string) string { return typedSetting(key).Help }
+
+func typedSetting(key string) *Setting {
+	for i := range Settings {
+		if Settings[i].Key == key {
+			return &Settings[i]
+		}
+	}
+	panic("flows: no setting " + key + " in the field table")
 }
