@@ -144,7 +144,7 @@ func NewApplication(spec AppSpec) pingone.Application {
 // createdChanges lists the fields a create sets, for the report.
 func createdChanges(step string, app pingone.Application, applied bool) []Change {
 	out := []Change{{Step: step, Action: Created, Object: appObject(app), Applied: applied}}
-	for _, f := range allFields {
+	for _, f := range append(allFields, groupField(AppSpec{}, nil, nil)) {
 		if v := f.Get(app); v != "" {
 			out = append(out, Change{Step: step, Action: Created, Object: appObject(app), Field: f.Name, To: v, Applied: applied})
 		}

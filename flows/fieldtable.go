@@ -41,6 +41,7 @@ const (
 	KindDuration SettingKind = "duration"
 	KindTexts    SettingKind = "texts"
 	KindRoles    SettingKind = "roles"
+	KindGroups   SettingKind = "groups"
 )
 
 // Setting is one application setting.
@@ -180,6 +181,8 @@ var Settings = []Setting{
 	// Access, Resources, Roles.
 	{Key: "adminOnly", Tab: "Access", Kind: KindBool, Typed: true, Title: "Admin-only access",
 		Help: "Only users holding an admin role may sign in to this app (accessControl.role.type ADMIN_USERS_ONLY). Recommended for Management API connectors."},
+	{Key: "groupAccess", Tab: "Access", Kind: KindGroups, Typed: true, Title: "Group membership policy",
+		Help: "Admits only members of the named groups: type ANY_GROUP (of any of them, the default) or ALL_GROUPS, groups by exact name. The names are checked against the environment before anything is written."},
 	{Key: "scopes", Tab: "Resources", Kind: KindEnums, Enum: OpenIDScopes, Typed: true, Title: "Scopes on the openid resource",
 		Help: "openid identifies the user; offline_access lets the connector get refresh tokens."},
 	{Key: "roleAssignments", Tab: "Roles", Kind: KindRoles, Typed: true, Title: "The app's own roles"},

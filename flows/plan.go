@@ -18,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // Plan is what a setup must reach: the plan file of product.md, whose keys mirror the PingOne API.
@@ -51,20 +53,24 @@ const (
 // AppSpec is the desired Worker application. Nil pointers and empty lists mean "not set": the
 // preset (or PingOne's default) applies.
 type AppSpec struct {
-	Name                                   string           `yaml:"name" json:"name"`
-	Description                            string           `yaml:"description,omitempty" json:"description,omitempty"`
-	Enabled                                *bool            `yaml:"enabled,omitempty" json:"enabled,omitempty"`
-	GrantTypes                             []string         `yaml:"grantTypes,omitempty" json:"grantTypes,omitempty"`
-	ResponseTypes                          []string         `yaml:"responseTypes,omitempty" json:"responseTypes,omitempty"`
-	PKCEEnforcement                        string           `yaml:"pkceEnforcement,omitempty" json:"pkceEnforcement,omitempty"`
-	TokenEndpointAuthMethod                string           `yaml:"tokenEndpointAuthMethod,omitempty" json:"tokenEndpointAuthMethod,omitempty"`
-	RedirectURIs                           []string         `yaml:"redirectUris,omitempty" json:"redirectUris,omitempty"`
-	RefreshTokenDuration                   *Duration        `yaml:"refreshTokenDuration,omitempty" json:"refreshTokenDuration,omitempty"`
-	RefreshTokenRollingDuration            *Duration        `yaml:"refreshTokenRollingDuration,omitempty" json:"refreshTokenRollingDuration,omitempty"`
-	RefreshTokenRollingGracePeriodDuration *Duration        `yaml:"refreshTokenRollingGracePeriodDuration,omitempty" json:"refreshTokenRollingGracePeriodDuration,omitempty"`
-	AdminOnly                              *bool            `yaml:"adminOnly,omitempty" json:"adminOnly,omitempty"`
-	Scopes                                 []string         `yaml:"scopes,omitempty" json:"scopes,omitempty"`
-	RoleAssignments                        []RoleAssignment `yaml:"roleAssignments,omitempty" json:"roleAssignments,omitempty"`
+	Name                                   string    `yaml:"name" json:"name"`
+	Description                            string    `yaml:"description,omitempty" json:"description,omitempty"`
+	Enabled                                *bool     `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	GrantTypes                             []string  `yaml:"grantTypes,omitempty" json:"grantTypes,omitempty"`
+	ResponseTypes                          []string  `yaml:"responseTypes,omitempty" json:"responseTypes,omitempty"`
+	PKCEEnforcement                        string    `yaml:"pkceEnforcement,omitempty" json:"pkceEnforcement,omitempty"`
+	TokenEndpointAuthMethod                string    `yaml:"tokenEndpointAuthMethod,omitempty" json:"tokenEndpointAuthMethod,omitempty"`
+	RedirectURIs                           []string  `yaml:"redirectUris,omitempty" json:"redirectUris,omitempty"`
+	RefreshTokenDuration                   *Duration `yaml:"refreshTokenDuration,omitempty" json:"refreshTokenDuration,omitempty"`
+	RefreshTokenRollingDuration            *Duration `yaml:"refreshTokenRollingDuration,omitempty" json:"refreshTokenRollingDuration,omitempty"`
+	RefreshTokenRollingGracePeriodDuration *Duration `yaml:"refreshTokenRollingGracePeriodDuration,omitempty" json:"refreshTokenRollingGracePeriodDuration,omitempty"`
+	AdminOnly                              *bool     `yaml:"adminOnly,omitempty" json:"adminOnly,omitempty"`
+	// GroupAccess admits only members of the named groups (the console's Access tab, group
+	// membership policy: accessControl.group, the names resolved to IDs before anything is
+	// written).
+	GroupAccess     *GroupAccess     `yaml:"groupAccess,omitempty" json:"groupAccess,omitempty"`
+	Scopes          []string         `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+	RoleAssignments []RoleAssignment `yaml:"roleAssignments,omitempty" json:"roleAssignments,omitempty"`
 	// AssignActorRoles lets the new worker inherit its creator's roles. Off unless asked: least
 	// privilege.
 	AssignActorRoles bool `yaml:"assignActorRoles,omitempty" json:"assignActorRoles,omitempty"`
@@ -139,6 +145,21 @@ func (a *AppSpec) UnmarshalJSON(b []byte) error {
 	}
 	*a = AppSpec(p)
 	return nil
+}
+
+// GroupAccess is a group membership policy: Type ANY_GROUP (a member of one of the groups may
+// sign in; the default) or ALL_GROUPS (of every one), Groups by name (or ID).
+type GroupAccess struct {
+	Type   string   `yaml:"type,omitempty" json:"type,omitempty"`
+	Groups []string `yaml:"groups" json:"groups"`
+}
+
+// policyType is Type, or ANY_GROUP when left out.
+func (g GroupAccess) policyType() string {
+	if g.Type == "" {
+		return pingone.GroupPolicyAnyGroup
+	}
+	return g.Type
 }
 
 // RoleAssignment names a role and where it applies: "environment" (the target environment),
@@ -761,6 +782,9 @@ func (p Plan) WithPreset() (Plan, error) {
 	}
 	if a.AdminOnly == nil {
 		a.AdminOnly = d.AdminOnly
+	}
+	if a.GroupAccess == nil {
+		a.GroupAccess = d.GroupAccess
 	}
 	if a.Scopes == nil {
 		a.Scopes = d.Scopes

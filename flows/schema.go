@@ -91,6 +91,11 @@ func settingSchema(s Setting) jsonSchema {
 		out = jsonSchema{"enum": s.Enum}
 	case KindEnums:
 		out = jsonSchema{"type": "array", "items": jsonSchema{"enum": s.Enum}}
+	case KindGroups:
+		out = jsonSchema{"type": "object", "additionalProperties": false, "required": []string{"groups"}, "properties": jsonSchema{
+			"type":   jsonSchema{"enum": []string{"ANY_GROUP", "ALL_GROUPS"}},
+			"groups": jsonSchema{"type": "array", "minItems": 1, "items": jsonSchema{"type": "string", "minLength": 1}},
+		}}
 	case KindDuration:
 		out = jsonSchema{"anyOf": []jsonSchema{
 			{"type": "integer", "minimum": 0, "maximum": math.MaxInt32},

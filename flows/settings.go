@@ -26,6 +26,9 @@ func Summary(a AppSpec) []string {
 			out = append(out, fmt.Sprintf("%s: %s", f.Name, v))
 		}
 	}
+	if ga := a.GroupAccess; ga != nil {
+		out = append(out, fmt.Sprintf("groupAccess: %s of %s", ga.policyType(), strings.Join(ga.Groups, ", ")))
+	}
 	if len(a.Scopes) > 0 {
 		out = append(out, "scopes: "+strings.Join(a.Scopes, ", "))
 	}

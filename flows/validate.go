@@ -169,6 +169,7 @@ func (p Plan) Validate() []Problem {
 	}
 	out = append(out, consistency(a)...)
 	out = append(out, validateMore(a)...)
+	out = append(out, validateGroupAccess(a.GroupAccess)...)
 	if a.RefreshTokenDuration != nil {
 		if err := ValidateRefreshDuration("refreshTokenDuration", *a.RefreshTokenDuration); err != nil {
 			add("application.refreshTokenDuration", "%v", err)

@@ -56,7 +56,7 @@ func Steps() []Step {
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
 		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, overviewFields, oidcFields, configFields))},
 		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
-		{ID: StepAccess, Title: "Admin-only access", Run: fieldStep(StepAccess, accessFields)},
+		{ID: StepAccess, Title: "Admin-only access", Run: runAccess},
 		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
 		{ID: StepRoleFix, Title: "Fix roles", Skip: func(s *State) bool {
 			return s.Report == nil || (s.Report.Fix == nil && s.Report.AdminOnlyOff == nil)
@@ -254,6 +254,33 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if errs := s.Plan.Validate(); len(errs) > 0 {
 		return nil, &PlanError{Problems: errs}
 	}
+	// The groups of a group membership policy are found before anything is written: a name
+	// that matches none stops the run here.
+	refs, names, err := resolveGroups(ctx, env.API, s.Target.ID, s.Plan.Application.GroupAccess)
+	if err != nil {
+		return nil, err
+	}
+	s.GroupRefs, s.GroupNames = refs, names
+	res, err := createApp(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	return func(st *State) {
+		if res != nil {
+			res(st)
+		}
+		st.GroupRefs, st.GroupNames = refs, names
+	}, nil
+}
+
+// runAccess brings admin-only access and the group membership policy to the plan's.
+func runAccess(ctx context.Context, env Env, s State) (Result, error) {
+	fs := append(slices.Clone(accessFields), groupField(s.Plan.Application, s.GroupRefs, s.GroupNames))
+	return fieldStep(StepAccess, fs)(ctx, env, s)
+}
+
+// createApp creates the plan's app, or adopts the one of its name (see runCreate).
+func createApp(ctx context.Context, env Env, s State) (Result, error) {
 	// Look again right before creating, whatever the state says: after Back, a retry or a lost
 	// response, the app of this name may exist already, and a setup never creates a twin. A list
 	// read moments ago (prefetched) will do; one from before the admin's answers will not.
@@ -277,6 +304,7 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 		}, nil
 	}
 	want := NewApplication(s.Plan.Application)
+	want, _ = applyFields("", want, s.Plan.Application, []field{groupField(s.Plan.Application, s.GroupRefs, s.GroupNames)}, false)
 	if env.DryRun {
 		return func(s *State) { s.App = &want; s.record(createdChanges(StepCreate, want, false)...) }, nil
 	}
