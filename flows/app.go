@@ -145,6 +145,9 @@ func NewApplication(spec AppSpec) pingone.Application {
 func createdChanges(step string, app pingone.Application, applied bool) []Change {
 	out := []Change{{Step: step, Action: Created, Object: appObject(app), Applied: applied}}
 	for _, f := range append(allFields, groupField(AppSpec{}, nil, nil)) {
+		if st, ok := SettingByKey(f.Name); ok && st.Default != "" && f.Get(app) == st.Default {
+			continue // PingOne's default, which the plan did not ask for
+		}
 		if v := f.Get(app); v != "" {
 			out = append(out, Change{Step: step, Action: Created, Object: appObject(app), Field: f.Name, To: v, Applied: applied})
 		}

@@ -39,7 +39,7 @@ var signInFlags = []string{
 	"target-environment-id", "propagation-timeout",
 	"region=PINGONE_REGION_CODE", "environment-id=PINGONE_ENVIRONMENT_ID", "client-id=PINGONE_CLIENT_ID",
 	"client-secret-file<PINGONE_CLIENT_SECRET", "token-file<PINGONE_API_ACCESS_TOKEN",
-	"login", "login-client-id", "login-port", "profile=PINGONE_PROFILE",
+	"login", "login-client-id", "login-port", "profile=PINGONE_PROFILE", "private-key-file",
 	"api-url=PINGONE_API_URL", "auth-url=PINGONE_AUTH_URL", "demo",
 	"output", "transcript",
 }

@@ -62,6 +62,7 @@ type common struct {
 	demo             bool
 	propagation      time.Duration
 	profile          string
+	privateKeyFile   string
 	// profileUsed names the profile that stood in for the sign-in flags, if one did;
 	// profileSaved the profile the sign-in was saved as.
 	profileUsed, profileSaved string
@@ -141,13 +142,16 @@ func (c *common) register(cmd *cobra.Command) {
 	metavar(fs, "output", "text|json")
 	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
 	metavar(fs, "transcript", "FILE")
+	fs.StringVar(&c.privateKeyFile, "private-key-file", "", "PEM private key of a PRIVATE_KEY_JWT app (a key of its JWKS), to verify it signs in; read, never kept")
+	metavar(fs, "private-key-file", "FILE")
 	annotate(fs, "output", annGroup, groupOutput)
+	annotate(fs, "private-key-file", annGroup, groupOutput)
 	annotate(fs, "transcript", annGroup, groupOutput)
 
 	complete(cmd, "region", regionNames()...)
 	complete(cmd, "login", "browser", "device")
 	complete(cmd, "output", "text", "json")
-	for _, name := range []string{"client-secret-file", "token-file", "transcript"} {
+	for _, name := range []string{"client-secret-file", "token-file", "transcript", "private-key-file"} {
 		_ = cmd.MarkFlagFilename(name)
 	}
 }
@@ -303,6 +307,8 @@ type session struct {
 	progress    io.Writer
 	// reads remembers the session's reads across its runs (apply's dry pass, then the real run).
 	reads *flows.Reads
+	// clientKey signs a PRIVATE_KEY_JWT app's token requests in verification (--private-key-file).
+	clientKey *pingone.ClientKey
 }
 
 func (s *session) close() {
@@ -321,6 +327,9 @@ func (s *session) env(interactive, dryRun bool) flows.Env {
 		SignInAs: s.signInAs, PersonSignIn: s.person, PropagationTimeout: s.propagation, Progress: s.say,
 		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
 			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)
+			if cr.AuthMethod == pingone.AuthMethodPrivateKeyJWT && s.clientKey != nil {
+				ts = pingone.ClientCredentialsJWT(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, "", *s.clientKey)
+			}
 			if _, err := ts.Token(); err != nil {
 				return nil, err
 			}
@@ -350,8 +359,17 @@ func (s *session) instrument(c *pingone.Client) {
 // signIn connects by the first method the flags and environment give: demo, access token,
 // client credentials. Secrets come from files, stdin or the environment, never from flag values.
 func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
+	var key *pingone.ClientKey
+	if c.privateKeyFile != "" {
+		k, err := readClientKey(c.privateKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		key = &k
+	}
 	s, err := connect(ctx, c, stdin, stderr)
 	if err == nil {
+		s.clientKey = key
 		s.propagation, s.progress = c.propagation, stderr
 		if s.signInAs == nil {
 			var open func(string) error
@@ -481,6 +499,32 @@ func workerSignIn(ctx context.Context, ep pingone.Endpoints, envID, clientID, se
 		}
 	}
 	return nil, first
+}
+
+// readClientKey reads --private-key-file: a PEM private key, never echoed in an error.
+func readClientKey(path string) (pingone.ClientKey, error) {
+	data, err := readFileAtMost(path, maxSecretFile)
+	if err != nil {
+		return pingone.ClientKey{}, badUsage("--private-key-file %s: %v", path, unwrapPath(err))
+	}
+	k, err := pingone.ParseClientKey(data, "")
+	if err != nil {
+		return pingone.ClientKey{}, badUsage("--private-key-file %s: %v", path, err)
+	}
+	return k, nil
+}
+
+func readFileAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("holds over %d KiB: that is not a private key", limit>>10)
+	}
+	return data, err
 }
 
 // maxSecretFile bounds what a secret or token file may hold: an access token is a few KiB.
