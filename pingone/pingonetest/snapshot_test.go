@@ -165,9 +165,9 @@ func TestABrokenSnapshotIsRefusedWithTheObjectItNames(t *testing.T) {
 		return s
 	}
 	cases := []struct {
-		name  string
+		name   string
 		break_ func(s *Snapshot)
-		want  string
+		want   string
 	}{
 		{"another format", func(s *Snapshot) { s.Format = "v0" }, `format "v0"`},
 		{"no environment", func(s *Snapshot) { s.Environments = nil }, "no environment"},
@@ -179,7 +179,9 @@ func TestABrokenSnapshotIsRefusedWithTheObjectItNames(t *testing.T) {
 		{"an assignment at a missing scope", func(s *Snapshot) { s.RoleAssignments[2].ScopeID = "env?" }, `scope ENVIRONMENT "env?"`},
 		{"an invalid app", func(s *Snapshot) { s.Applications[0].Fields["grantTypes"] = []any{"TELEPATHY"} }, "Admin Worker) is not valid: grantTypes"},
 		{"a grant of a foreign scope", func(s *Snapshot) { s.Grants[0].ScopeIDs = []string{s.Scopes[len(s.Scopes)-1].ID} }, "is not a scope of resource"},
-		{"an actor not in it", func(s *Snapshot) { s.Actor = &SnapshotActor{Kind: "user", ID: "ghost", EnvironmentID: s.Environments[0].ID} }, "the actor"},
+		{"an actor not in it", func(s *Snapshot) {
+			s.Actor = &SnapshotActor{Kind: "user", ID: "ghost", EnvironmentID: s.Environments[0].ID}
+		}, "the actor"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
