@@ -179,6 +179,10 @@ func (s *Server) Snapshot() Snapshot {
 	st := s.st
 	seed := s.seed.clone()
 	snap := Snapshot{Format: SnapshotFormat, Organization: SnapshotOrganization{ID: st.org.id, Name: st.org.name}, Seed: &seed}
+	if s.actor != nil {
+		a := *s.actor
+		snap.Actor = &a
+	}
 	for _, e := range st.envs {
 		snap.Environments = append(snap.Environments, SnapshotEnvironment{ID: e.id, Name: e.name, Description: e.description, Type: e.typ, Region: e.region, LicenseID: e.licenseID})
 	}
@@ -270,6 +274,10 @@ func NewFromSnapshot(snap Snapshot, opts ...Option) (*Server, error) {
 	s.initKey()
 	s.st = st
 	s.seed = s.seedOf(snap)
+	if snap.Actor != nil {
+		a := *snap.Actor
+		s.actor = &a
+	}
 	s.routes = s.apiRoutes()
 	return s, nil
 }
@@ -502,20 +510,29 @@ func (s *Server) seedOf(snap Snapshot) Seed {
 	return sd
 }
 
-// ActorToken mints an access token (valid for ttl) for the snapshot's actor, the user or
-// application whose reads made a support bundle, so a replay signs in as them. ok is false when
-// the Server was not loaded with an actor.
-func (s *Server) ActorToken(a *SnapshotActor, ttl time.Duration) (token string, ok bool) {
+// Actor is the actor of the snapshot the Server was loaded from (see Snapshot.Actor), or nil.
+func (s *Server) Actor() *SnapshotActor {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.actor == nil {
+		return nil
+	}
+	a := *s.actor
+	return &a
+}
+
+// ActorToken mints an access token (valid for ttl) for the actor of the snapshot the Server was
+// loaded from, the user or application whose reads made a support bundle, so a replay signs in
+// as them. ok is false when there is no actor.
+func (s *Server) ActorToken(ttl time.Duration) (token string, ok bool) {
+	a := s.Actor()
 	if a == nil {
 		return "", false
 	}
-	switch a.Kind {
-	case subjectUser:
+	if a.Kind == subjectUser {
 		return s.IssueUserToken(a.EnvironmentID, a.ID, ttl), true
-	case subjectApp:
-		return s.IssueAppToken(a.EnvironmentID, a.ID, ttl), true
 	}
-	return "", false
+	return s.IssueAppToken(a.EnvironmentID, a.ID, ttl), true
 }
 
 func envOf(u *user) string {

@@ -138,9 +138,12 @@ func TestASnapshotWithoutSecretsGivesEveryAppANewSecretAndTheActorAToken(t *test
 	if sd := loaded.Seed(); sd.Production.ID != f.prod() || sd.Roles[RoleEnvironmentAdmin] == "" || sd.Production.OpenIDResourceID != f.seed.Production.OpenIDResourceID {
 		t.Errorf("derived seed %+v", sd.Production)
 	}
-	tok, ok := loaded.ActorToken(snap.Actor, time.Hour)
+	tok, ok := loaded.ActorToken(time.Hour)
 	if !ok {
 		t.Fatal("no token for the actor")
+	}
+	if a := loaded.Snapshot().Actor; a == nil || *a != *snap.Actor {
+		t.Errorf("the actor is not saved again: %+v", a)
 	}
 	srv := httptest.NewServer(loaded)
 	t.Cleanup(srv.Close)
