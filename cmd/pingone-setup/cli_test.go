@@ -53,6 +53,7 @@ func TestTheCommandLineContractIsPinned(t *testing.T) {
 		"pingone-setup export":        with("app"),
 		"pingone-setup rotate-secret": with("app", "previous-expires", "env-file", "yes", "show-secret"),
 		"pingone-setup teardown":      with("app", "dry-run", "yes"),
+		"pingone-setup bundle":        with("app", "user", "capabilities", "out"),
 		"pingone-setup simulate":      {"listen", "seed", "save", "latency", "page-size", "fail-rate", "lost-response-rate", "propagation-delay"},
 		"pingone-setup logout":        {},
 		"pingone-setup help":          {},

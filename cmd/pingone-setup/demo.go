@@ -219,7 +219,10 @@ func runSimulate(ctx context.Context, o simulateOptions, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	printSimulator(stdout, sim, base, man, o)
+	// One write, so a reader never sees half of it.
+	var msg strings.Builder
+	printSimulator(&msg, sim, base, man, o)
+	fmt.Fprint(stdout, msg.String())
 	<-ctx.Done()
 	stop()
 	if o.save != "" {

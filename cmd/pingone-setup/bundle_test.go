@@ -1,0 +1,235 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pingone-setup/pingone-setup/internal/supportbundle"
+)
+
+// doctorDoc is what a doctor --output json run says, the parts a replay must reproduce.
+type doctorDoc struct {
+	Application struct{ ID, Name string }
+	Findings    []struct{ Code, Severity, Message, Fix string }
+	Roles       json.RawMessage
+}
+
+func parseDoctor(t *testing.T, out string) doctorDoc {
+	t.Helper()
+	var d doctorDoc
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatalf("doctor printed no JSON document: %v\n%s", err, out)
+	}
+	return d
+}
+
+func TestABundleReplayedBySimulateGivesDoctorTheSameFindings(t *testing.T) {
+	for _, tc := range []struct {
+		name, plan, app string
+		user            []string
+	}{
+		{"jdoe without roles (the 403 trap)", stackonePlan, "StackOne Integration", []string{"--user", "jdoe"}},
+		{"jdoe with the roles fixed", greenPlan, "StackOne Integration", []string{"--user", "jdoe"}},
+		{"a sync worker judged on its own roles", syncPlan, "Sync Worker", nil},
+		{"the signed-in admin by default", stackonePlan, "StackOne Integration", nil},
+		{"groupadmin, whose roles come through a group", stackonePlan, "StackOne Integration", []string{"--user", "groupadmin"}},
+		{"helpdesk, whose role is at population scope", stackonePlan, "StackOne Integration", []string{"--user", "helpdesk"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", tc.plan), "--yes"); code == 2 {
+				t.Fatalf("apply: %s", stderr)
+			}
+			doctor := append([]string{"doctor", "--app", tc.app, "--output", "json"}, tc.user...)
+			_, out, _ := e.run(doctor...)
+			live := parseDoctor(t, out)
+			zipPath := filepath.Join(e.dir, "bundle.zip")
+			if code, out, stderr := e.run(append([]string{"bundle", "--app", tc.app, "-o", zipPath}, tc.user...)...); code != 0 {
+				t.Fatalf("bundle: exit %d\n%s\n%s", code, out, stderr)
+			}
+			s := startSimulation(t, "--seed", zipPath)
+			if !strings.Contains(s.output(), "Support bundle of application") {
+				t.Errorf("simulate does not say what it replays:\n%s", s.output())
+			}
+			// The ID, as the README and simulate say, so a renamed app still replays.
+			replayArgs := append([]string{"doctor", "--app", live.Application.ID, "--output", "json"}, tc.user...)
+			_, out, stderr := s.runAgainst(t, replayArgs...)
+			replay := parseDoctor(t, out)
+			if len(live.Roles) == 0 || string(live.Roles) == "null" {
+				t.Fatalf("the live doctor judged no role: the test proves nothing\n%+v", live)
+			}
+			if !reflect.DeepEqual(replay.Findings, live.Findings) {
+				t.Errorf("findings differ\n live   %+v\n replay %+v\n%s", live.Findings, replay.Findings, stderr)
+			}
+			var lr, rr any
+			_ = json.Unmarshal(live.Roles, &lr)
+			_ = json.Unmarshal(replay.Roles, &rr)
+			if !reflect.DeepEqual(lr, rr) {
+				t.Errorf("role verdicts differ\n live   %s\n replay %s", live.Roles, replay.Roles)
+			}
+		})
+	}
+}
+
+// unzip returns the files of a zip.
+func unzip(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		out[f.Name] = b
+	}
+	return out
+}
+
+func TestNoSecretTokenOrPasswordOfAFullRunReachesTheBundle(t *testing.T) {
+	e := newEnv(t)
+	sd := e.seed
+	env := sd.Production.ID
+	// A full run: a green StackOne app, a sync worker, a rotation that keeps the previous secret.
+	for _, plan := range []string{greenPlan, syncPlan} {
+		if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", plan), "--yes"); code != 0 {
+			t.Fatalf("apply: %s", stderr)
+		}
+	}
+	var apps []string
+	for _, a := range e.sim.Applications(env) {
+		apps = append(apps, a["id"].(string))
+	}
+	secrets := map[string]string{"the admin's access token": os.Getenv("PINGONE_API_ACCESS_TOKEN")}
+	for _, id := range apps {
+		secrets["secret of app "+id] = e.sim.ApplicationSecret(env, id)
+	}
+	if code, _, stderr := e.run("rotate-secret", "--app", "Sync Worker", "--previous-expires", "1h", "--yes"); code != 0 {
+		t.Fatalf("rotate: %s", stderr)
+	}
+	for _, id := range apps {
+		secrets["new secret of app "+id] = e.sim.ApplicationSecret(env, id)
+	}
+	for _, u := range []struct{ name, pw string }{{"admin", sd.Admin.Password}, {"jdoe", sd.JDoe.Password}, {"helpdesk", sd.Helpdesk.Password},
+		{"contractor", sd.Contractor.Password}, {"groupadmin", sd.GroupAdmin.Password}, {"auditor", sd.Auditor.Password}} {
+		secrets["password of "+u.name] = u.pw
+	}
+	secrets["the admin worker's secret"] = sd.AdminWorker.ClientSecret
+
+	// Bundles of both apps, one signed in with a token, one with the worker's client credentials.
+	zips := map[string][]byte{}
+	path := filepath.Join(e.dir, "a.zip")
+	if code, out, stderr := e.run("bundle", "--app", "StackOne Integration", "--user", "jdoe", "-o", path); code != 0 {
+		t.Fatalf("bundle: %d %s %s", code, out, stderr)
+	}
+	zips["token sign-in"], _ = os.ReadFile(path)
+	t.Setenv("PINGONE_API_ACCESS_TOKEN", "")
+	t.Setenv("PINGONE_CLIENT_SECRET", sd.AdminWorker.ClientSecret)
+	path = filepath.Join(e.dir, "b.zip")
+	if code, out, stderr := e.run("bundle", "--app", "Sync Worker", "-o", path, "--environment-id", env, "--client-id", sd.AdminWorker.ClientID); code != 0 {
+		t.Fatalf("bundle as the worker: %d %s %s", code, out, stderr)
+	}
+	zips["worker sign-in"], _ = os.ReadFile(path)
+	for how, z := range zips {
+		if len(z) == 0 {
+			t.Fatalf("%s: no bundle", how)
+		}
+		files := unzip(t, z)
+		for _, want := range []string{"README.md", "manifest.json", "tenant.json", "plan.yaml", "doctor.json", "transcript.jsonl"} {
+			if len(files[want]) == 0 {
+				t.Errorf("%s: the bundle has no %s", how, want)
+			}
+		}
+		if !bytes.Contains(files["transcript.jsonl"], []byte(`"/v1/environments/`+env+`/applications`)) {
+			t.Errorf("%s: the transcript does not show the calls", how)
+		}
+		files["(the zip itself)"] = z
+		for name, data := range files {
+			for what, secret := range secrets {
+				if secret != "" && bytes.Contains(data, []byte(secret)) {
+					t.Errorf("%s: %s holds %s", how, name, what)
+				}
+			}
+		}
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("bundle file mode: %v %v", fi.Mode(), err)
+	}
+	// The README says how to replay, and the manifest names the tool's version.
+	files := unzip(t, zips["token sign-in"])
+	if !strings.Contains(string(files["README.md"]), "simulate --seed bundle.zip") || !strings.Contains(string(files["README.md"]), "doctor --app") {
+		t.Errorf("README:\n%s", files["README.md"])
+	}
+	var man supportbundle.Manifest
+	if err := json.Unmarshal(files["manifest.json"], &man); err != nil || man.ToolVersion == "" || man.Actor.ID != sd.Admin.ID {
+		t.Errorf("manifest %+v %v", man, err)
+	}
+}
+
+func TestABundleOfAnUnknownOrAmbiguousAppIsRefusedAndWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	env := e.seed.Production.ID
+	for range 2 {
+		e.sim.AddApplication(env, map[string]any{"name": "Twin", "type": "WORKER", "protocol": "OPENID_CONNECT", "grantTypes": []any{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC"})
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"an unknown app", []string{"--app", "Nobody"}, 1, `no application named or with ID "Nobody"`},
+		{"an ambiguous name", []string{"--app", "Twin"}, 1, "give the ID"},
+		{"no app", nil, 2, "bundle needs --app"},
+		{"an unknown capability", []string{"--app", "Admin Worker", "--capabilities", "telepathy"}, 2, "unknown \"telepathy\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(e.dir, "x.zip")
+			before := e.writes()
+			code, _, stderr := e.run(append([]string{"bundle", "-o", path}, tc.args...)...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q: want %d and %q", code, stderr, tc.code, tc.want)
+			}
+			if _, err := os.Stat(path); err == nil {
+				t.Error("a bundle was written")
+			}
+			if e.writes() != before {
+				t.Error("bundle wrote to PingOne")
+			}
+		})
+	}
+}
+
+func TestABundleMissingItsManifestOrFactsIsNamedWhenSeeded(t *testing.T) {
+	for _, tc := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"tenant.json": "{}"}, "the zip has no manifest.json"},
+		{map[string]string{"manifest.json": `{"format":"pingone-setup-bundle/1"}`}, "the zip has no tenant.json"},
+		{map[string]string{"manifest.json": `{"format":"other/9"}`, "tenant.json": "{}"}, `format "other/9"`},
+		{map[string]string{"manifest.json": `{"format":"pingone-setup-bundle/1"}`, "tenant.json": `{"format":"pingonetest-snapshot/1"}`}, "the organization has no id"},
+	} {
+		p := filepath.Join(t.TempDir(), "b.zip")
+		if err := os.WriteFile(p, zipOf(t, tc.files), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		code := run(t.Context(), []string{"simulate", "--listen", "127.0.0.1:0", "--seed", p}, strings.NewReader(""), &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("exit %d, stderr %q: want 2 and %q", code, errb.String(), tc.want)
+		}
+	}
+}
