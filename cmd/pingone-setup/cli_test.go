@@ -50,7 +50,7 @@ func TestTheCommandLineContractIsPinned(t *testing.T) {
 		"pingone-setup":               with("preset", "app-name", "user", "version"),
 		"pingone-setup apply":         with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
 		"pingone-setup doctor":        with("app", "user", "capabilities"),
-		"pingone-setup export":        with("app"),
+		"pingone-setup export":        with("app", "format", "user"),
 		"pingone-setup rotate-secret": with("app", "previous-expires", "env-file", "yes", "show-secret"),
 		"pingone-setup teardown":      with("app", "dry-run", "yes"),
 		"pingone-setup bundle":        with("app", "user", "capabilities", "out"),
