@@ -34,18 +34,26 @@ func TestABundleReplayedBySimulateGivesDoctorTheSameFindings(t *testing.T) {
 	for _, tc := range []struct {
 		name, plan, app string
 		user            []string
+		worker          bool // made signed in as the seeded admin worker (client credentials)
 	}{
-		{"jdoe without roles (the 403 trap)", stackonePlan, "StackOne Integration", []string{"--user", "jdoe"}},
-		{"jdoe with the roles fixed", greenPlan, "StackOne Integration", []string{"--user", "jdoe"}},
-		{"a sync worker judged on its own roles", syncPlan, "Sync Worker", nil},
-		{"the signed-in admin by default", stackonePlan, "StackOne Integration", nil},
-		{"groupadmin, whose roles come through a group", stackonePlan, "StackOne Integration", []string{"--user", "groupadmin"}},
-		{"helpdesk, whose role is at population scope", stackonePlan, "StackOne Integration", []string{"--user", "helpdesk"}},
+		{"jdoe without roles (the 403 trap)", stackonePlan, "StackOne Integration", []string{"--user", "jdoe"}, false},
+		{"jdoe with the roles fixed", greenPlan, "StackOne Integration", []string{"--user", "jdoe"}, false},
+		{"a sync worker judged on its own roles", syncPlan, "Sync Worker", nil, false},
+		{"the signed-in admin by default", stackonePlan, "StackOne Integration", nil, false},
+		{"groupadmin, whose roles come through a group", stackonePlan, "StackOne Integration", []string{"--user", "groupadmin"}, false},
+		{"helpdesk, whose role is at population scope", stackonePlan, "StackOne Integration", []string{"--user", "helpdesk"}, false},
+		{"made by a worker signed in with client credentials", stackonePlan, "StackOne Integration", []string{"--user", "jdoe"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
 			if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", tc.plan), "--yes"); code == 2 {
 				t.Fatalf("apply: %s", stderr)
+			}
+			if tc.worker {
+				t.Setenv("PINGONE_API_ACCESS_TOKEN", "")
+				t.Setenv("PINGONE_CLIENT_ID", e.seed.AdminWorker.ClientID)
+				t.Setenv("PINGONE_CLIENT_SECRET", e.seed.AdminWorker.ClientSecret)
+				t.Setenv("PINGONE_ENVIRONMENT_ID", e.seed.Production.ID)
 			}
 			doctor := append([]string{"doctor", "--app", tc.app, "--output", "json"}, tc.user...)
 			_, out, _ := e.run(doctor...)
@@ -231,5 +239,30 @@ func TestABundleMissingItsManifestOrFactsIsNamedWhenSeeded(t *testing.T) {
 		if code != 2 || !strings.Contains(errb.String(), tc.want) {
 			t.Errorf("exit %d, stderr %q: want 2 and %q", code, errb.String(), tc.want)
 		}
+	}
+}
+
+func TestABundleReplaySavedWithSaveStartsAgainSignedInAsTheBundlesMaker(t *testing.T) {
+	e := newEnv(t)
+	if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", stackonePlan), "--yes"); code == 2 {
+		t.Fatal(stderr)
+	}
+	zipPath, state := filepath.Join(e.dir, "bundle.zip"), filepath.Join(e.dir, "replay.json")
+	if code, _, stderr := e.run("bundle", "--app", "StackOne Integration", "--user", "jdoe", "-o", zipPath); code != 0 {
+		t.Fatal(stderr)
+	}
+	s := startSimulation(t, "--seed", zipPath, "--save", state)
+	_, first, _ := s.runAgainst(t, "doctor", "--app", "StackOne Integration", "--user", "jdoe", "--output", "json")
+	if code := s.stop(); code != 0 {
+		t.Fatalf("stop: %d %s", code, s.output())
+	}
+	again := startSimulation(t, "--seed", state)
+	if !strings.Contains(again.output(), "PINGONE_API_ACCESS_TOKEN=") {
+		t.Fatalf("a saved replay does not say how to sign in:\n%s", again.output())
+	}
+	_, second, stderr := again.runAgainst(t, "doctor", "--app", "StackOne Integration", "--user", "jdoe", "--output", "json")
+	a, b := parseDoctor(t, first), parseDoctor(t, second)
+	if len(a.Findings) == 0 || !reflect.DeepEqual(a.Findings, b.Findings) {
+		t.Errorf("findings before and after the save differ:\n %+v\n %+v\n%s", a.Findings, b.Findings, stderr)
 	}
 }

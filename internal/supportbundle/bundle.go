@@ -216,7 +216,9 @@ as the bundle's maker. Then, in another terminal, with those variables set:
     %s
 
 gives the same findings as the customer's tenant did (the simulator's faults are off unless you
-ask for them: simulate --help).
+ask for them: simulate --help). Two things cannot replay: the app's secrets are not in the bundle
+(the simulator gives the app a new one, so a PREVIOUS_SECRET_VALID finding does not come back), and
+what the maker could not read is listed under "unread" in %s rather than guessed.
 `, m.Application.Name, m.Application.ID, m.EnvironmentID, who, m.ToolVersion, m.CreatedAt.UTC().Format(time.RFC3339), user,
-		FileManifest, FilePlan, FileDoctor, FileTenant, FileTranscript, m.DoctorCommand())
+		FileManifest, FilePlan, FileDoctor, FileTenant, FileTranscript, m.DoctorCommand(), FileDoctor)
 }
