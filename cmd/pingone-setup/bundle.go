@@ -99,18 +99,18 @@ func runBundle(ctx context.Context, c *common, o bundleOptions, stdin io.Reader,
 	env := sess.env(false, false)
 	d, err := flows.Doctor(ctx, env, envID, o.app, o.user, capList)
 	if err != nil {
-		return explain(err, sess.client.TransactionID)
+		return failJSON(c, stdout, "bundle", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	if d.Live == nil {
 		msg := "application not found"
 		if len(d.Findings) > 0 {
 			msg = d.Findings[0].Message
 		}
-		return errors.New(msg + ": nothing was written")
+		return failJSON(c, stdout, "bundle", flows.State{Findings: d.Findings}, errors.New(msg+": nothing was written"))
 	}
 	facts, err := flows.GatherFacts(ctx, env.API, sess.identity, *d.Live, o.user)
 	if err != nil {
-		return explain(err, sess.client.TransactionID)
+		return failJSON(c, stdout, "bundle", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	tenant, notes, err := supportbundle.Tenant(facts)
 	if err != nil {
@@ -143,6 +143,15 @@ func runBundle(ctx context.Context, c *common, o bundleOptions, stdin io.Reader,
 	}
 	if err := securefile.Replace(o.out, zip); err != nil {
 		return fmt.Errorf("write %s: %w", o.out, err)
+	}
+	if c.output == "json" {
+		rep := summarize("bundle", flows.State{App: &d.Live.App, Target: d.Live.Environment, Findings: d.Findings, Report: d.Report}, nil)
+		rep.SignIn = c.signedIn
+		return writeJSON(stdout, struct {
+			report
+			Bundle string `json:"bundle"`
+			Bytes  int    `json:"bytes"`
+		}{rep, o.out, len(zip)})
 	}
 	fmt.Fprintf(stdout, "Support bundle of %q (%s) written to %s (%d bytes, mode 0600, no secret in it).\n", d.Live.App.Name, d.Live.App.ID, o.out, len(zip))
 	fmt.Fprintf(stdout, "Replay it: pingone-setup simulate --seed %s\n", o.out)

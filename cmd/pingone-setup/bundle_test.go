@@ -180,6 +180,15 @@ func TestNoSecretTokenOrPasswordOfAFullRunReachesTheBundle(t *testing.T) {
 	if !strings.Contains(string(files["README.md"]), "simulate --seed bundle.zip") || !strings.Contains(string(files["README.md"]), "doctor --app") {
 		t.Errorf("README:\n%s", files["README.md"])
 	}
+	// With --output json, one document that names the file.
+	code, out, _ := e.run("bundle", "--app", "Sync Worker", "-o", filepath.Join(e.dir, "c.zip"), "--environment-id", env, "--client-id", sd.AdminWorker.ClientID, "--output", "json")
+	var doc struct {
+		Command, Bundle string
+		Bytes           int
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || doc.Command != "bundle" || doc.Bytes == 0 || !strings.HasSuffix(doc.Bundle, "c.zip") {
+		t.Errorf("--output json: exit %d, %s", code, out)
+	}
 	var man supportbundle.Manifest
 	if err := json.Unmarshal(files["manifest.json"], &man); err != nil || man.ToolVersion == "" || man.Actor.ID != sd.Admin.ID {
 		t.Errorf("manifest %+v %v", man, err)
