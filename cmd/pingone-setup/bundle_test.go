@@ -275,3 +275,34 @@ func TestABundleReplaySavedWithSaveStartsAgainSignedInAsTheBundlesMaker(t *testi
 		t.Errorf("findings before and after the save differ:\n %+v\n %+v\n%s", a.Findings, b.Findings, stderr)
 	}
 }
+
+func TestABundleOfAnAppInAnotherEnvironmentThanTheSignInReplaysWithTheCommandSimulatePrints(t *testing.T) {
+	e := newEnv(t)
+	sandbox := e.seed.Sandbox.ID
+	plan := "environmentId: " + sandbox + "\npreset: sync-worker\nroles: fix\n"
+	if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", plan), "--yes"); code != 0 {
+		t.Fatalf("apply: %s", stderr)
+	}
+	_, out, _ := e.run("doctor", "--app", "Sync Worker", "--target-environment-id", sandbox, "--output", "json")
+	live := parseDoctor(t, out)
+	zipPath := filepath.Join(e.dir, "bundle.zip")
+	if code, out, stderr := e.run("bundle", "--app", "Sync Worker", "--target-environment-id", sandbox, "-o", zipPath); code != 0 {
+		t.Fatalf("bundle: %d %s %s", code, out, stderr)
+	}
+	s := startSimulation(t, "--seed", zipPath)
+	var line string
+	for _, l := range strings.Split(s.output(), "\n") {
+		if strings.Contains(l, "pingone-setup doctor") {
+			line = strings.TrimSpace(l)
+		}
+	}
+	if !strings.Contains(line, "--target-environment-id "+sandbox) {
+		t.Fatalf("simulate printed %q: the replay must name the app's environment", line)
+	}
+	args := append(strings.Fields(strings.TrimPrefix(line, "pingone-setup ")), "--output", "json")
+	_, out, stderr := s.runAgainst(t, args...)
+	replay := parseDoctor(t, out)
+	if len(live.Roles) == 0 || !reflect.DeepEqual(replay.Findings, live.Findings) || string(replay.Roles) != string(live.Roles) {
+		t.Errorf("replay differs\n live   %+v %s\n replay %+v %s\n%s", live.Findings, live.Roles, replay.Findings, replay.Roles, stderr)
+	}
+}

@@ -67,6 +67,10 @@ type Bundle struct {
 // DoctorCommand is the doctor command line that replays the bundle's verdict.
 func (m Manifest) DoctorCommand() string {
 	cmd := "pingone-setup doctor --app " + m.Application.ID
+	if m.Actor.EnvironmentID != "" && m.Actor.EnvironmentID != m.EnvironmentID {
+		// The maker signed in to another environment than the app's.
+		cmd += " --target-environment-id " + m.EnvironmentID
+	}
 	if m.User != "" {
 		cmd += " --user " + shellQuote(m.User)
 	}

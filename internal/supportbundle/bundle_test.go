@@ -36,6 +36,11 @@ func TestABundleReadsBackAsWritten(t *testing.T) {
 	if got := b.Manifest.DoctorCommand(); got != "pingone-setup doctor --app app --user 'jane doe'" {
 		t.Errorf("doctor command %q: the user must be quoted for the shell", got)
 	}
+	m := b.Manifest
+	m.Actor.EnvironmentID = "signin-env"
+	if got := m.DoctorCommand(); !strings.Contains(got, "--target-environment-id env") {
+		t.Errorf("doctor command %q: a maker signed in to another environment needs the target named", got)
+	}
 }
 
 func TestWriteRefusesABundleHoldingAGivenSecretAndNamesOnlyTheFile(t *testing.T) {
