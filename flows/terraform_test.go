@@ -146,3 +146,46 @@ func TestTerraformExportParsesBackWithoutDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+func TestTerraformExportWritesGroupPoliciesAndEveryScopeTheProviderTakesAndListsTheRest(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	sd := tn.seed
+	prod := sd.Production.ID
+	app := tn.sim.AddApplication(prod, map[string]any{"name": "Odd Worker", "type": "WORKER", "protocol": "OPENID_CONNECT",
+		"grantTypes": []any{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC", "homePageUrl": "https://example.com/home"})
+	for _, a := range []struct{ role, scope, id string }{
+		{"Identity Data Admin", "POPULATION", sd.Production.DefaultPopulationID},
+		{"Environment Admin", "ORGANIZATION", sd.OrganizationID},
+		{"Application Owner", "APPLICATION", sd.AdminWorker.ID},
+	} {
+		if err := tn.sim.AssignAppRole(prod, app, a.role, a.scope, a.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tn.sim.SetAccessControl(prod, app, map[string]any{"group": map[string]any{"type": "ANY_GROUP", "groups": []any{map[string]any{"id": sd.AdminsGroupID}}}}); err != nil {
+		t.Fatal(err)
+	}
+	in, err := flows.ReadTerraform(context.Background(), env.API, prod, app, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(flows.Terraform(in))
+	if _, diags := hclparse.NewParser().ParseHCL([]byte(out), "odd.tf"); diags.HasErrors() {
+		t.Fatalf("%v\n%s", diags, out)
+	}
+	for _, want := range []string{
+		`access_control_group_options = {`, `groups = ["` + sd.AdminsGroupID + `"]`, `type   = "ANY_GROUP"`,
+		`scope_population_id = "` + sd.Production.DefaultPopulationID + `"`,
+		`scope_organization_id = var.organization_id`, `variable "organization_id"`, `default     = "` + sd.OrganizationID + `"`,
+		`home_page_url`, `"https://example.com/home"`,
+		"Application Owner at application scope " + sd.AdminWorker.ID + ": the provider's role assignments take organization, environment or population scopes only",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the HCL lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, tn.sim.ApplicationSecret(prod, app)) {
+		t.Error("the client secret is in the HCL")
+	}
+}
