@@ -209,6 +209,7 @@ func TestABundleOfAnUnknownOrAmbiguousAppIsRefusedAndWritesNothing(t *testing.T)
 	}{
 		{"an unknown app", []string{"--app", "Nobody"}, 1, `no application named or with ID "Nobody"`},
 		{"an ambiguous name", []string{"--app", "Twin"}, 1, "give the ID"},
+		{"an unknown user", []string{"--app", "Admin Sign-In", "--user", "nobody"}, 1, `no user "nobody"`},
 		{"no app", nil, 2, "bundle needs --app"},
 		{"an unknown capability", []string{"--app", "Admin Worker", "--capabilities", "telepathy"}, 2, "unknown \"telepathy\""},
 	} {
