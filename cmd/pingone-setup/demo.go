@@ -327,7 +327,15 @@ Or by hand:
 // printReplay is printSimulator's part for a support bundle: what it is of, and the commands
 // that sign in as its maker and replay its verdict.
 func printReplay(w io.Writer, sim *pingonetest.Server, base string, m supportbundle.Manifest) {
-	tok, _ := sim.ActorToken(replayTokenTTL)
+	tok, ok := sim.ActorToken(replayTokenTTL)
+	if !ok {
+		fmt.Fprintf(w, `
+Support bundle of application %q (%s) in environment %s, made with pingone-setup %s.
+Its maker could not be read when it was made, so there is no one to sign in as: the facts are
+served, but no command can sign in to them.
+`, m.Application.Name, m.Application.ID, m.EnvironmentID, m.ToolVersion)
+		return
+	}
 	fmt.Fprintf(w, `
 Support bundle of application %q (%s) in environment %s,
 made by %s %s with pingone-setup %s on %s.
