@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pingone-setup/pingone-setup/internal/supportbundle"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
 )
 
@@ -350,4 +351,21 @@ func zipOf(t *testing.T, files map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func TestSimulateSaysWhenABundleHasNoOneToSignInAs(t *testing.T) {
+	snap := pingonetest.New().Snapshot()
+	snap.Seed, snap.Actor = nil, nil
+	zip, err := supportbundle.Write(supportbundle.Bundle{Tenant: snap, Manifest: supportbundle.Manifest{Application: supportbundle.App{ID: "a", Name: "App"}, EnvironmentID: snap.Environments[0].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "b.zip")
+	if err := os.WriteFile(p, zip, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startSimulation(t, "--seed", p)
+	if out := s.output(); !strings.Contains(out, "no one to sign in as") || strings.Contains(out, "PINGONE_API_ACCESS_TOKEN=") {
+		t.Errorf("output:\n%s", out)
+	}
 }
