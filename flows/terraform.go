@@ -39,33 +39,9 @@ type TerraformInput struct {
 
 // oidcExtra maps the OIDC settings PingOne returns that pingone.Application does not model (its
 // Extra) to the provider's oidc_options attributes; topExtra does the same for the application's
-// own attributes. The API names are those of schema ApplicationOIDC / Application; the provider
-// names those of its pingone_application documentation.
+// own attributes. Both come from the field table's Terraform column.
 var (
-	oidcExtra = map[string]string{
-		"additionalRefreshTokenReplayProtectionEnabled": "additional_refresh_token_replay_protection_enabled",
-		"allowWildcardInRedirectUris":                   "allow_wildcard_in_redirect_uris",
-		"devicePathId":                                  "device_path_id",
-		"deviceCustomVerificationUri":                   "device_custom_verification_uri",
-		"deviceTimeout":                                 "device_timeout",
-		"devicePollingInterval":                         "device_polling_interval",
-		"idpSignoff":                                    "idp_signoff",
-		"jwks":                                          "jwks",
-		"jwksUrl":                                       "jwks_url",
-		"homePageUrl":                                   "home_page_url",
-		"initiateLoginUri":                              "initiate_login_uri",
-		"opSessionCheckEnabled":                         "op_session_check_enabled",
-		"parRequirement":                                "par_requirement",
-		"parTimeout":                                    "par_timeout",
-		"requestScopesForMultipleResourcesEnabled": "request_scopes_for_multiple_resources_enabled",
-		"requireSignedRequestObject":               "require_signed_request_object",
-		"supportUnsignedRequestObject":             "support_unsigned_request_object",
-		"targetLinkUri":                            "target_link_uri",
-	}
-	topExtra = map[string]string{
-		"hiddenFromAppPortal": "hidden_from_app_portal",
-		"loginPageUrl":        "login_page_url",
-	}
+	oidcExtra, topExtra = terraformNames()
 	// ignoredExtra are read-only or secret keys: nothing to export.
 	ignoredExtra = []string{"clientId", "clientSecret", "_embedded"}
 )
@@ -448,4 +424,20 @@ func ReadTerraform(ctx context.Context, api API, envID, ref, user string) (Terra
 		}
 	}
 	return in, nil
+}
+
+// terraformNames reads the field table's Terraform column: "oidc_options.x" or a top-level "x".
+func terraformNames() (oidc, top map[string]string) {
+	oidc, top = map[string]string{}, map[string]string{}
+	for _, st := range Settings {
+		if st.Terraform == "" || st.Typed {
+			continue
+		}
+		if name, ok := strings.CutPrefix(st.Terraform, "oidc_options."); ok {
+			oidc[st.Key] = name
+		} else {
+			top[st.Key] = st.Terraform
+		}
+	}
+	return oidc, top
 }

@@ -215,7 +215,8 @@ func runExport(ctx context.Context, c *common, o exportOptions, stdin io.Reader,
 		rep.Plan = &plan
 		return writeJSON(stdout, rep)
 	}
-	fmt.Fprintf(stdout, "# Exported by pingone-setup from application %s in environment %s.\n# Apply with: pingone-setup apply --plan FILE [--target-environment-id ID]\n", live.App.ID, live.Environment.ID)
+	// The first line names the plan's JSON Schema, so editors complete and check the file.
+	fmt.Fprintf(stdout, "%s\n# Exported by pingone-setup from application %s in environment %s.\n# Apply with: pingone-setup apply --plan FILE [--target-environment-id ID]\n", flows.SchemaHeader, live.App.ID, live.Environment.ID)
 	enc := yaml.NewEncoder(stdout)
 	enc.SetIndent(2)
 	if err := enc.Encode(plan); err != nil {
