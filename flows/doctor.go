@@ -69,7 +69,7 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 	wait := Prefetch(ctx, env, doctorSteps(), State{Plan: Plan{EnvironmentID: envID, SignInUser: user,
 		Application: AppSpec{GrantTypes: []string{pingone.GrantAuthorizationCode}}}})
 	defer wait()
-	live, err := ReadLive(ctx, env.API, envID, appRef)
+	live, err := readLive(ctx, env.API, envID, appRef, true)
 	if err != nil {
 		if errors.Is(err, ErrAppNotFound) {
 			return Diagnosis{Findings: []Finding{{Code: FindAppNotFound, Severity: SeverityError,
@@ -106,8 +106,11 @@ func (d *Diagnosis) secretFacts(ctx context.Context, env Env, live *Live) {
 	if live.App.TokenEndpointAuthMethod == pingone.AuthMethodNone {
 		return
 	}
-	sec, err := env.API.GetApplicationSecret(ctx, live.Environment.ID, live.App.ID)
-	if err != nil {
+	sec, err := live.secret, live.secretErr
+	if sec == nil && err == nil {
+		sec, err = env.API.GetApplicationSecret(ctx, live.Environment.ID, live.App.ID)
+	}
+	if err != nil || sec == nil {
 		return
 	}
 	d.SecretFingerprint = Fingerprint(sec.Secret)

@@ -1,10 +1,12 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -20,11 +22,24 @@ type Live struct {
 	OpenIDResource string
 	Roles          []pingone.Role
 	AppRoles       []pingone.RoleAssignment
+	// GroupNames names the groups of the app's group membership policy, by ID (read only when
+	// the app has one).
+	GroupNames map[string]string
+
+	// secret is the app's secret, read beside the rest for doctor only (readLive's withSecret).
+	secret    *pingone.ApplicationSecret
+	secretErr error
 }
 
 // ReadLive finds an application by ID or exact name in envID and reads its grants, its role
 // assignments and the role table, in parallel where the reads are independent.
 func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
+	return readLive(ctx, api, envID, ref, false)
+}
+
+// readLive is ReadLive that also reads the app's secret beside its grants when withSecret
+// (doctor names it by fingerprint): no round trip waits for it.
+func readLive(ctx context.Context, api API, envID, ref string, withSecret bool) (*Live, error) {
 	l := &Live{}
 	var app *pingone.Application
 	err := parallel(
@@ -49,6 +64,26 @@ func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
 				func() (err error) {
 					l.AppRoles, err = api.ListApplicationRoleAssignments(ctx, envID, app.ID)
 					return wrap("list the application's role assignments", err)
+				},
+				func() error {
+					if app.AccessControl == nil || app.AccessControl.Group == nil {
+						return nil
+					}
+					groups, err := api.ListGroups(ctx, envID, "")
+					if err != nil {
+						return nil // names only: without them the export keeps the IDs
+					}
+					l.GroupNames = map[string]string{}
+					for _, g := range groups {
+						l.GroupNames[g.ID] = g.Name
+					}
+					return nil
+				},
+				func() error {
+					if withSecret && app.TokenEndpointAuthMethod != pingone.AuthMethodNone {
+						l.secret, l.secretErr = api.GetApplicationSecret(ctx, envID, app.ID)
+					}
+					return nil
 				},
 			)
 		},
@@ -142,6 +177,14 @@ func Export(l Live) Plan {
 	}
 	spec.Scopes = liveScopes(l)
 	spec.More = moreFromLive(a) // the field table's settings
+	if ac := a.AccessControl; ac != nil && ac.Group != nil && len(ac.Group.Groups) > 0 {
+		ga := &GroupAccess{Type: ac.Group.Type}
+		for _, g := range ac.Group.Groups {
+			ga.Groups = append(ga.Groups, cmp.Or(l.GroupNames[g.ID], g.ID))
+		}
+		sort.Strings(ga.Groups)
+		spec.GroupAccess = ga
+	}
 	byID := map[string]string{}
 	for _, r := range l.Roles {
 		byID[r.ID] = r.Name

@@ -90,3 +90,27 @@ func unwrapStep(err error) error {
 	}
 	return err
 }
+
+func TestExportWritesTheGroupPolicyByNameAndItAppliesBackWithoutAChange(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	if _, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: groupPlan(t, "groupadmin", "Connector Admins")}); err != nil {
+		t.Fatal(err)
+	}
+	live, err := flows.ReadLive(context.Background(), env.API, tn.seed.Production.ID, "Grouped")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := flows.Export(*live)
+	if ga := p.Application.GroupAccess; ga == nil || ga.Type != "ANY_GROUP" || !slices.Equal(ga.Groups, []string{"Connector Admins"}) {
+		t.Fatalf("exported groupAccess %+v", ga)
+	}
+	p.SignInUser, p.Roles = "groupadmin", flows.RolesFix
+	before := tn.writes()
+	if _, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: p}); err != nil {
+		t.Fatal(err)
+	}
+	if w := tn.writes() - before; w != 0 {
+		t.Errorf("applying the export back made %d writes", w)
+	}
+}
