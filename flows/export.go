@@ -227,3 +227,21 @@ func scopeString(s pingone.RoleScope, env pingone.Environment) string {
 	}
 	return strings.ToLower(s.Type) + ":" + s.ID
 }
+
+// Unmodelled lists the settings a live app has that no plan key carries (corsSettings, icon,
+// signing, ...), sorted: apply leaves them as they are (an update sends them back unchanged), and
+// export says so in a comment rather than drop them silently.
+func Unmodelled(a pingone.Application) []string {
+	var out []string
+	for k, v := range a.Extra {
+		if _, ok := settingIndex[k]; ok || slices.Contains(readOnlyExtra, k) || string(v) == "null" {
+			continue
+		}
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readOnlyExtra are keys PingOne returns that are not settings: identifiers and secrets.
+var readOnlyExtra = []string{"clientId", "clientSecret", "_embedded"}

@@ -217,6 +217,9 @@ func runExport(ctx context.Context, c *common, o exportOptions, stdin io.Reader,
 	}
 	// The first line names the plan's JSON Schema, so editors complete and check the file.
 	fmt.Fprintf(stdout, "%s\n# Exported by pingone-setup from application %s in environment %s.\n# Apply with: pingone-setup apply --plan FILE [--target-environment-id ID]\n", flows.SchemaHeader, live.App.ID, live.Environment.ID)
+	if more := flows.Unmodelled(live.App); len(more) > 0 {
+		fmt.Fprintf(stdout, "# Not in this plan (no plan key carries them yet; an update keeps them as they are, a new app\n# made from this plan does not get them): %s\n", strings.Join(more, ", "))
+	}
 	enc := yaml.NewEncoder(stdout)
 	enc.SetIndent(2)
 	if err := enc.Encode(plan); err != nil {

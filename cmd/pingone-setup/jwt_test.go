@@ -44,3 +44,23 @@ func TestApplyVerifiesAPrivateKeyJWTWorkerWithThePrivateKeyFile(t *testing.T) {
 		t.Fatalf("a bad key: exit %d %s", code, errs)
 	}
 }
+
+func TestExportNamesTheSettingsNoPlanKeyCarries(t *testing.T) {
+	e := newEnv(t)
+	e.sim.AddApplication(e.seed.Production.ID, map[string]any{
+		"name": "With CORS", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
+		"grantTypes": []string{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
+		"corsSettings": map[string]any{"behavior": "ALLOW_SPECIFIC_ORIGINS", "origins": []string{"https://a.example.com"}},
+		"homePageUrl":  "https://home.example.com",
+	})
+	code, out, errs := e.run("export", "--app", "With CORS")
+	if code != 0 {
+		t.Fatalf("exit %d %s", code, errs)
+	}
+	if !strings.Contains(out, "a new app\n# made from this plan does not get them): corsSettings\n") || strings.Contains(out, "homePageUrl,") {
+		t.Errorf("export:\n%s", out)
+	}
+	if !strings.Contains(out, "homePageUrl: https://home.example.com") {
+		t.Errorf("the table's homePageUrl is not in the plan:\n%s", out)
+	}
+}
