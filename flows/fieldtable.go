@@ -2,6 +2,7 @@ package flows
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -42,6 +43,7 @@ const (
 	KindTexts    SettingKind = "texts"
 	KindRoles    SettingKind = "roles"
 	KindGroups   SettingKind = "groups"
+	KindCORS     SettingKind = "cors"
 )
 
 // Setting is one application setting.
@@ -154,6 +156,9 @@ var Settings = []Setting{
 	{Key: "targetLinkUri", Terraform: "oidc_options.target_link_uri", Tab: "Configuration", Kind: KindURL, Title: "Target link URI",
 		Needs: "AUTHORIZATION_CODE", Applies: withGrant(pingone.GrantAuthorizationCode),
 		Help: "Where the connector sends the user after a sign-in PingOne started."},
+	{Key: "corsSettings", Tab: "Configuration", Kind: KindCORS, Title: "CORS",
+		Help:  "Which browser origins may call PingOne's endpoints for this app: behavior ALLOW_NO_ORIGINS, or ALLOW_SPECIFIC_ORIGINS with origins (scheme://host[:port], no path; up to 20).",
+		Check: checkCORS},
 	{Key: "idpSignoff", Terraform: "oidc_options.idp_signoff", Tab: "Configuration", Kind: KindBool, Title: "Terminate the session by ID token", Default: "false",
 		Help: "Lets the connector end the user's PingOne session with an ID token at sign-off, without a session cookie."},
 	{Key: "opSessionCheckEnabled", Terraform: "oidc_options.op_session_check_enabled", Tab: "Configuration", Kind: KindBool, Title: "OpenID session management", Default: "false",
@@ -249,6 +254,51 @@ func checkJWKS(v any) error {
 	return nil
 }
 
+// CORSSettings is corsSettings: Behavior ALLOW_NO_ORIGINS or ALLOW_SPECIFIC_ORIGINS, with Origins.
+type CORSSettings struct {
+	Behavior string   `yaml:"behavior" json:"behavior"`
+	Origins  []string `yaml:"origins,omitempty" json:"origins,omitempty"`
+}
+
+// String is "ALLOW_SPECIFIC_ORIGINS: https://a.example.com", for summaries and diffs.
+func (c CORSSettings) String() string {
+	if len(c.Origins) == 0 {
+		return c.Behavior
+	}
+	return c.Behavior + ": " + strings.Join(c.Origins, ", ")
+}
+
+// checkCORS applies PingOne's rules: a known behavior, origins only with ALLOW_SPECIFIC_ORIGINS
+// and at least one then, at most 20, each an origin without a path [pingonetest holds the same].
+func checkCORS(v any) error {
+	c := v.(CORSSettings)
+	switch c.Behavior {
+	case "ALLOW_NO_ORIGINS":
+		if len(c.Origins) > 0 {
+			return errors.New("origins go with behavior ALLOW_SPECIFIC_ORIGINS, not ALLOW_NO_ORIGINS")
+		}
+	case "ALLOW_SPECIFIC_ORIGINS":
+		if len(c.Origins) == 0 {
+			return errors.New("ALLOW_SPECIFIC_ORIGINS needs at least one origin")
+		}
+	default:
+		return fmt.Errorf("behavior %q is not one of ALLOW_NO_ORIGINS, ALLOW_SPECIFIC_ORIGINS", c.Behavior)
+	}
+	if len(c.Origins) > 20 {
+		return fmt.Errorf("%d origins: PingOne takes at most 20", len(c.Origins))
+	}
+	for _, o := range c.Origins {
+		u, err := url.Parse(o)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return fmt.Errorf("origin %q is not scheme://host[:port]", o)
+		}
+		if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("origin %q has a path, query or fragment: an origin is scheme://host[:port] only", o)
+		}
+	}
+	return nil
+}
+
 // checkValue checks v (already of the setting's Go type) against the setting's kind, enum,
 // range and rule.
 func (s *Setting) checkValue(v any) error {
@@ -331,6 +381,8 @@ func formatValue(v any) string {
 		return strconv.FormatBool(x)
 	case int:
 		return strconv.Itoa(x)
+	case fmt.Stringer:
+		return x.String()
 	case string:
 		if len(x) > 80 {
 			return x[:77] + "..."
@@ -430,6 +482,12 @@ func liveValue(a pingone.Application, s *Setting) (any, bool) {
 			return nil, false
 		}
 		return l, true
+	case KindCORS:
+		var c CORSSettings
+		if json.Unmarshal(r, &c) != nil || c.Behavior == "" {
+			return nil, false
+		}
+		return c, true
 	default:
 		var str string
 		if json.Unmarshal(r, &str) != nil || str == "" {

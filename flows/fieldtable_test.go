@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -35,6 +36,7 @@ var settingExamples = map[string]struct{ preset, context, line string }{
 	"includeX5t":                   {"stackone", "", "includeX5t: true"},
 	"additionalRefreshTokenReplayProtectionEnabled": {"stackone", "", "additionalRefreshTokenReplayProtectionEnabled: false"},
 	"requestScopesForMultipleResourcesEnabled":      {"stackone", "", "requestScopesForMultipleResourcesEnabled: true"},
+	"corsSettings":                {"stackone", "", "corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['https://app.example.com']}"},
 	"devicePathId":                {"cli-login", "grantTypes: [AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN]", "devicePathId: my-cli"},
 	"deviceCustomVerificationUri": {"cli-login", "grantTypes: [AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN]", "deviceCustomVerificationUri: https://connector.example.com/device"},
 	"deviceTimeout":               {"cli-login", "grantTypes: [AUTHORIZATION_CODE, DEVICE_CODE, REFRESH_TOKEN]", "deviceTimeout: 900"},
@@ -93,8 +95,8 @@ func TestEverySettingRoundTrips(t *testing.T) {
 			}
 			// PingOne holds it.
 			for _, a := range tn.appsNamed(tn.seed.Production.ID, name) {
-				if got := fmt.Sprint(a[s.Key]); !strings.Contains(got, strings.Trim(fmt.Sprint(want), "[]")) {
-					t.Errorf("PingOne holds %s = %v, want %v", s.Key, a[s.Key], want)
+				if got, w := asJSON(a[s.Key]), asJSON(want); got != w {
+					t.Errorf("PingOne holds %s = %s, want %s", s.Key, got, w)
 				}
 			}
 			live, err := flows.ReadLive(context.Background(), env.API, tn.seed.Production.ID, name)
@@ -230,5 +232,29 @@ func TestATagChangeOnAnExistingAppIsRefusedBeforeAnyWrite(t *testing.T) {
 	}
 	if w := tn.writes() - before; w != 0 {
 		t.Errorf("%d writes", w)
+	}
+}
+
+// asJSON is v as JSON with sorted keys: PingOne's copy and the plan's value compare equal.
+func asJSON(v any) string {
+	b, _ := json.Marshal(v)
+	var x any
+	_ = json.Unmarshal(b, &x)
+	b, _ = json.Marshal(x)
+	return string(b)
+}
+
+func TestCORSOriginsAreOriginsOnly(t *testing.T) {
+	for plan, want := range map[string]string{
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['https://a.example.com/app']}": "has a path, query or fragment",
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS}":                                         "needs at least one origin",
+		"corsSettings: {behavior: ALLOW_NO_ORIGINS, origins: ['https://a.example.com']}":           "origins go with behavior ALLOW_SPECIFIC_ORIGINS",
+		"corsSettings: {behavior: SOME}":                                                           `behavior "SOME" is not one of`,
+		"corsSettings: {behaviour: ALLOW_NO_ORIGINS}":                                              `unknown key (did you mean`,
+	} {
+		_, err := flows.ParsePlan([]byte("preset: stackone\napplication:\n  " + plan + "\n"))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "line 3: application.corsSettings") {
+			t.Errorf("%s: %v", plan, err)
+		}
 	}
 }

@@ -131,6 +131,9 @@ func (a *AppSpec) UnmarshalJSON(b []byte) error {
 		case KindURLs, KindEnums:
 			var x []string
 			err, v = json.Unmarshal(raw, &x), x
+		case KindCORS:
+			var x CORSSettings
+			err, v = json.Unmarshal(raw, &x), x
 		default:
 			var x string
 			err, v = json.Unmarshal(raw, &x), x
@@ -392,6 +395,7 @@ type planDecoder struct {
 	budget    int            // nodes left to visit: bounds what aliases can make of a small file
 	exhausted bool
 	walked    map[*yaml.Node]bool // mappings whose keys were checked: an alias to one is not re-reported
+	suggested int                 // unknown keys given a "did you mean"
 }
 
 func (d *planDecoder) add(line int, field, format string, args ...any) {
@@ -561,7 +565,12 @@ func (d *planDecoder) mapping(n *yaml.Node, at int, field string, v reflect.Valu
 				if v.Type() == appSpecType {
 					names = appSpecKeys()
 				}
-				d.add(k.Line, path, "unknown key%s", suggest(k.Value, names))
+				hint := ""
+				if d.suggested < maxShownProblems { // a suggestion costs: only for what is shown
+					d.suggested++
+					hint = suggest(k.Value, names)
+				}
+				d.add(k.Line, path, "unknown key%s", hint)
 			}
 			continue
 		}
@@ -610,6 +619,10 @@ func (d *planDecoder) setting(n *yaml.Node, field string, st *Setting, v reflect
 			return // an empty list means not set
 		}
 		val = l
+	case KindCORS:
+		var c CORSSettings
+		d.decode(n, field, reflect.ValueOf(&c).Elem())
+		val = c
 	default:
 		var str string
 		d.decode(n, field, reflect.ValueOf(&str).Elem())
@@ -725,7 +738,37 @@ func suggest(key string, names []string) string {
 			return fmt.Sprintf(" (did you mean %q?)", k)
 		}
 	}
+	// A typo: within two edits of one key (behaviour for behavior), for keys long enough that
+	// two edits do not make another word.
+	if len(key) >= 5 && len(key) <= 64 {
+		for _, k := range names {
+			if editDistance(strings.ToLower(key), strings.ToLower(k)) <= 2 {
+				return fmt.Sprintf(" (did you mean %q?)", k)
+			}
+		}
+	}
 	return ""
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func joinPath(path, key string) string {

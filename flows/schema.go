@@ -96,6 +96,11 @@ func settingSchema(s Setting) jsonSchema {
 			"type":   jsonSchema{"enum": []string{"ANY_GROUP", "ALL_GROUPS"}},
 			"groups": jsonSchema{"type": "array", "minItems": 1, "items": jsonSchema{"type": "string", "minLength": 1}},
 		}}
+	case KindCORS:
+		out = jsonSchema{"type": "object", "additionalProperties": false, "required": []string{"behavior"}, "properties": jsonSchema{
+			"behavior": jsonSchema{"enum": []string{"ALLOW_NO_ORIGINS", "ALLOW_SPECIFIC_ORIGINS"}},
+			"origins":  jsonSchema{"type": "array", "maxItems": 20, "items": jsonSchema{"type": "string", "pattern": "^https?://[^/?#]+/?$"}},
+		}}
 	case KindDuration:
 		out = jsonSchema{"anyOf": []jsonSchema{
 			{"type": "integer", "minimum": 0, "maximum": math.MaxInt32},
