@@ -245,3 +245,31 @@ func Unmodelled(a pingone.Application) []string {
 
 // readOnlyExtra are keys PingOne returns that are not settings: identifiers and secrets.
 var readOnlyExtra = []string{"clientId", "clientSecret", "_embedded"}
+
+// ExportUser adds to an exported plan the user who signs in through the app and the roles they
+// hold of their own (not through groups: a group's roles belong to the group), so applying the
+// plan elsewhere checks and gives that user the same roles.
+func ExportUser(ctx context.Context, api API, l Live, p *Plan, user string) error {
+	u, err := FindUser(ctx, api, l.Environment.ID, user)
+	if err != nil {
+		return err
+	}
+	ras, err := api.ListUserRoleAssignments(ctx, l.Environment.ID, u.ID)
+	if err != nil {
+		return wrap("list the role assignments of "+u.Username, err)
+	}
+	names := map[string]string{}
+	for _, r := range l.Roles {
+		names[r.ID] = r.Name
+	}
+	p.SignInUser = u.Username
+	p.UserRoleAssignments = nil
+	for _, ra := range ras {
+		if names[ra.Role.ID] == "" || ra.Scope.Type == pingone.ScopeTypeApplication {
+			continue
+		}
+		p.UserRoleAssignments = append(p.UserRoleAssignments, UserRoleAssignment{User: u.Username, Role: names[ra.Role.ID], Scope: scopeString(ra.Scope, l.Environment)})
+	}
+	slices.SortFunc(p.UserRoleAssignments, func(a, b UserRoleAssignment) int { return cmp.Compare(a.Role+a.Scope, b.Role+b.Scope) })
+	return nil
+}

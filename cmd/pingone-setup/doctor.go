@@ -173,7 +173,7 @@ key.`,
 	cmd.Flags().StringVar(&format, "format", "yaml", "what to print: yaml (a plan file) or terraform (HCL for the pingidentity/pingone provider)")
 	metavar(cmd.Flags(), "format", "yaml|terraform")
 	complete(cmd, "format", "yaml", "terraform")
-	cmd.Flags().StringVar(&user, "user", "", "with --format terraform: also export this sign-in user's role assignments")
+	cmd.Flags().StringVar(&user, "user", "", "also export this sign-in user and the roles they hold of their own (userRoleAssignments; with --format terraform, their role assignments)")
 	metavar(cmd.Flags(), "user", "USERNAME")
 	c.register(cmd)
 	return cmd
@@ -193,8 +193,6 @@ func runExport(ctx context.Context, c *common, o exportOptions, stdin io.Reader,
 	switch {
 	case o.format != "yaml" && o.format != "terraform":
 		return badUsage("--format %q: choose yaml or terraform", o.format)
-	case o.user != "" && o.format != "terraform":
-		return badUsage("--user goes with --format terraform (a plan file names its users in userRoleAssignments)")
 	}
 	sess, done, err := openSession(ctx, c, "export", stdin, stdout, stderr)
 	if err != nil {
@@ -209,6 +207,11 @@ func runExport(ctx context.Context, c *common, o exportOptions, stdin io.Reader,
 		return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	plan := flows.Export(*live)
+	if o.user != "" {
+		if err := flows.ExportUser(ctx, sess.client, *live, &plan, o.user); err != nil {
+			return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
+		}
+	}
 	if c.output == "json" {
 		rep := summarize("export", flows.State{App: &live.App, Target: live.Environment}, nil)
 		rep.SignIn = c.signedIn

@@ -38,7 +38,7 @@ func TestExportFormatTerraformPrintsHCLThatImportsTheLiveApp(t *testing.T) {
 	}
 }
 
-func TestExportRefusesAnUnknownFormatAndAUserWithoutTerraform(t *testing.T) {
+func TestExportRefusesAnUnknownFormatAndAnUnknownUser(t *testing.T) {
 	e := newEnv(t)
 	for _, tc := range []struct {
 		args []string
@@ -46,12 +46,30 @@ func TestExportRefusesAnUnknownFormatAndAUserWithoutTerraform(t *testing.T) {
 		want string
 	}{
 		{[]string{"--app", "Admin Worker", "--format", "toml"}, 2, `--format "toml"`},
-		{[]string{"--app", "Admin Worker", "--user", "jdoe"}, 2, "--user goes with --format terraform"},
+		{[]string{"--app", "Admin Worker", "--user", "nobody-at-all"}, 1, "nobody-at-all"},
 		{[]string{"--app", "Nobody", "--format", "terraform"}, 1, `no application named or with ID "Nobody"`},
 	} {
 		code, _, stderr := e.run(append([]string{"export"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+}
+
+// TestExportWithUserWritesTheSignInUserAndTheirRoles: the plan carries who signs in and the roles
+// they hold of their own, and applying it to another environment gives them those roles there.
+func TestExportWithUserWritesTheSignInUserAndTheirRoles(t *testing.T) {
+	e := newEnv(t)
+	if code, _, stderr := e.run("apply", "--plan", e.file("p.yaml", greenPlan), "--yes"); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := e.run("export", "--app", "StackOne Integration", "--user", "jdoe")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, want := range []string{"signInUser: jdoe", "userRoleAssignments:", "role: Client Application Developer", "role: Identity Data Read Only"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -51,13 +51,14 @@ func TestExportNamesTheSettingsNoPlanKeyCarries(t *testing.T) {
 		"name": "With CORS", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
 		"grantTypes": []string{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
 		"corsSettings": map[string]any{"behavior": "ALLOW_SPECIFIC_ORIGINS", "origins": []string{"https://a.example.com"}},
+		"icon":         map[string]any{"id": "9f4e1c3a-5b2d-4e6f-8a7b-1c2d3e4f5a6b", "href": "https://assets.example.com/icon.png"},
 		"homePageUrl":  "https://home.example.com",
 	})
 	code, out, errs := e.run("export", "--app", "With CORS")
 	if code != 0 {
 		t.Fatalf("exit %d %s", code, errs)
 	}
-	if !strings.Contains(out, "a new app\n# made from this plan does not get them): corsSettings\n") || strings.Contains(out, "homePageUrl,") {
+	if !strings.Contains(out, "a new app\n# made from this plan does not get them): icon\n") || !strings.Contains(out, "origins:\n      - https://a.example.com") {
 		t.Errorf("export:\n%s", out)
 	}
 	if !strings.Contains(out, "homePageUrl: https://home.example.com") {
