@@ -25,6 +25,9 @@ type Live struct {
 	// GroupNames names the groups of the app's group membership policy, by ID (read only when
 	// the app has one).
 	GroupNames map[string]string
+	// SignOnPolicies are the app's sign-on policies by name in priority order (nil when it has
+	// none or they cannot be read).
+	SignOnPolicies []string
 
 	// secret is the app's secret, read beside the rest for doctor only (readLive's withSecret).
 	secret    *pingone.ApplicationSecret
@@ -77,6 +80,10 @@ func readLive(ctx context.Context, api API, envID, ref string, withSecret bool) 
 					for _, g := range groups {
 						l.GroupNames[g.ID] = g.Name
 					}
+					return nil
+				},
+				func() error {
+					l.SignOnPolicies = livePolicies(ctx, api, envID, app.ID)
 					return nil
 				},
 				func() error {
@@ -177,6 +184,7 @@ func Export(l Live) Plan {
 	}
 	spec.Scopes = liveScopes(l)
 	spec.More = moreFromLive(a) // the field table's settings
+	spec.SignOnPolicies = slices.Clone(l.SignOnPolicies)
 	if ac := a.AccessControl; ac != nil && ac.Group != nil && len(ac.Group.Groups) > 0 {
 		ga := &GroupAccess{Type: ac.Group.Type}
 		for _, g := range ac.Group.Groups {

@@ -191,6 +191,8 @@ var Settings = []Setting{
 		Help: "Only users holding an admin role may sign in to this app (accessControl.role.type ADMIN_USERS_ONLY). Recommended for Management API connectors."},
 	{Key: "groupAccess", Tab: "Access", Kind: KindGroups, Typed: true, Title: "Group membership policy",
 		Help: "Admits only members of the named groups: type ANY_GROUP (of any of them, the default) or ALL_GROUPS, groups by exact name. The names are checked against the environment before anything is written."},
+	{Key: "signOnPolicies", Tab: "Policies", Kind: KindTexts, Typed: true, Title: "Sign-on policies",
+		Help: "The app's sign-on policies by exact name, the first evaluated first (priority 1, 2, ...). Left out, the app keeps its own; an app with none uses the environment's default policy."},
 	{Key: "scopes", Tab: "Resources", Kind: KindEnums, Enum: OpenIDScopes, Typed: true, Title: "Scopes on the openid resource",
 		Help: "openid identifies the user; offline_access lets the connector get refresh tokens."},
 	{Key: "roleAssignments", Tab: "Roles", Kind: KindRoles, Typed: true, Title: "The app's own roles"},

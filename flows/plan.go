@@ -68,7 +68,11 @@ type AppSpec struct {
 	// GroupAccess admits only members of the named groups (the console's Access tab, group
 	// membership policy: accessControl.group, the names resolved to IDs before anything is
 	// written).
-	GroupAccess     *GroupAccess     `yaml:"groupAccess,omitempty" json:"groupAccess,omitempty"`
+	GroupAccess *GroupAccess `yaml:"groupAccess,omitempty" json:"groupAccess,omitempty"`
+	// SignOnPolicies are the app's sign-on policies by name, first evaluated first (the console's
+	// Policies tab; priority 1, 2, ...). Unset leaves the app's as they are; PingOne's default
+	// policy applies to an app that has none.
+	SignOnPolicies  []string         `yaml:"signOnPolicies,omitempty" json:"signOnPolicies,omitempty"`
 	Scopes          []string         `yaml:"scopes,omitempty" json:"scopes,omitempty"`
 	RoleAssignments []RoleAssignment `yaml:"roleAssignments,omitempty" json:"roleAssignments,omitempty"`
 	// AssignActorRoles lets the new worker inherit its creator's roles. Off unless asked: least
@@ -828,6 +832,9 @@ func (p Plan) WithPreset() (Plan, error) {
 	}
 	if a.GroupAccess == nil {
 		a.GroupAccess = d.GroupAccess
+	}
+	if a.SignOnPolicies == nil {
+		a.SignOnPolicies = d.SignOnPolicies
 	}
 	if a.Scopes == nil {
 		a.Scopes = d.Scopes

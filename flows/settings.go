@@ -29,6 +29,9 @@ func Summary(a AppSpec) []string {
 	if ga := a.GroupAccess; ga != nil {
 		out = append(out, fmt.Sprintf("groupAccess: %s of %s", ga.policyType(), strings.Join(ga.Groups, ", ")))
 	}
+	if len(a.SignOnPolicies) > 0 {
+		out = append(out, "signOnPolicies: "+strings.Join(a.SignOnPolicies, ", "))
+	}
 	if len(a.Scopes) > 0 {
 		out = append(out, "scopes: "+strings.Join(a.Scopes, ", "))
 	}

@@ -305,7 +305,7 @@ func Terraform(in TerraformInput) []byte {
 	}
 
 	unexpressed = append(unexpressed,
-		"sign-on policy assignments: pingone-setup does not read them (pingone_application_sign_on_policy_assignment manages them)",
+		policiesNote(l.SignOnPolicies),
 		"roles held through groups: pingone-setup reads them for the verdict but does not export them (pingone_group_role_assignment manages them)",
 		"what the connector calls (the plan's capabilities): not a PingOne object, so not in Terraform")
 	body.AppendNewline()
@@ -440,4 +440,12 @@ func terraformNames() (oidc, top map[string]string) {
 		}
 	}
 	return oidc, top
+}
+
+// policiesNote says what happens to the app's sign-on policy assignments in this export.
+func policiesNote(names []string) string {
+	if len(names) == 0 {
+		return "sign-on policy assignments: the app has none (it uses the environment's default policy)"
+	}
+	return fmt.Sprintf("sign-on policy assignments (%s, in priority order): not generated here; the YAML export carries them (signOnPolicies), and pingone_application_sign_on_policy_assignment manages them in Terraform", strings.Join(names, ", "))
 }

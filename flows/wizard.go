@@ -261,6 +261,9 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 		return nil, err
 	}
 	s.GroupRefs, s.GroupNames = refs, names
+	if _, err := resolvePolicies(ctx, env.API, s.Target.ID, s.Plan.Application.SignOnPolicies); err != nil {
+		return nil, err // a policy name that matches none: found before anything is written
+	}
 	res, err := createApp(ctx, env, s)
 	if err != nil {
 		return nil, err
@@ -273,10 +276,32 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	}, nil
 }
 
-// runAccess brings admin-only access and the group membership policy to the plan's.
+// runAccess brings admin-only access, the group membership policy and the sign-on policies to
+// the plan's (the console's Access and Policies tabs).
 func runAccess(ctx context.Context, env Env, s State) (Result, error) {
 	fs := append(slices.Clone(accessFields), groupField(s.Plan.Application, s.GroupRefs, s.GroupNames))
-	return fieldStep(StepAccess, fs)(ctx, env, s)
+	access, err := fieldStep(StepAccess, fs)(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	if access != nil {
+		access(&s)
+	}
+	policies, err := runPolicies(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	if access == nil && policies == nil {
+		return nil, nil
+	}
+	return func(st *State) {
+		if access != nil {
+			access(st)
+		}
+		if policies != nil {
+			policies(st)
+		}
+	}, nil
 }
 
 // createApp creates the plan's app, or adopts the one of its name (see runCreate).

@@ -32,6 +32,9 @@ type Snapshot struct {
 	Applications    []SnapshotApplication  `json:"applications,omitempty"`
 	Grants          []SnapshotGrant        `json:"grants,omitempty"`
 	RoleAssignments []SnapshotRoleAssigned `json:"roleAssignments,omitempty"`
+	// SignOnPolicies and SignOnPolicyAssignments: an older snapshot without them has none.
+	SignOnPolicies          []SnapshotSignOnPolicy `json:"signOnPolicies,omitempty"`
+	SignOnPolicyAssignments []SnapshotSOPA         `json:"signOnPolicyAssignments,omitempty"`
 	// Roles is the role table; empty means the simulator's built-in one.
 	Roles []SnapshotRole `json:"roles,omitempty"`
 	// Seed is what `simulate` prints (and tests use) of a saved Server; nil for a bundle, whose
@@ -142,6 +145,24 @@ type SnapshotGrant struct {
 	ScopeIDs      []string `json:"scopeIds"`
 }
 
+// SnapshotSignOnPolicy is one sign-on policy.
+type SnapshotSignOnPolicy struct {
+	ID            string `json:"id"`
+	EnvironmentID string `json:"environmentId"`
+	Name          string `json:"name"`
+	Description   string `json:"description,omitempty"`
+	Default       bool   `json:"default,omitempty"`
+}
+
+// SnapshotSOPA is one sign-on policy assignment of an application.
+type SnapshotSOPA struct {
+	ID            string `json:"id"`
+	EnvironmentID string `json:"environmentId"`
+	ApplicationID string `json:"applicationId"`
+	PolicyID      string `json:"policyId"`
+	Priority      int    `json:"priority"`
+}
+
 // SnapshotRoleAssigned is one role assignment: SubjectKind is "user", "application" or "group".
 type SnapshotRoleAssigned struct {
 	ID            string `json:"id"`
@@ -218,6 +239,12 @@ func (s *Server) Snapshot() Snapshot {
 	}
 	for _, g := range st.grants {
 		snap.Grants = append(snap.Grants, SnapshotGrant{ID: g.id, EnvironmentID: g.envID, ApplicationID: g.appID, ResourceID: g.resourceID, ScopeIDs: slices.Clone(g.scopeIDs)})
+	}
+	for _, p := range st.policies {
+		snap.SignOnPolicies = append(snap.SignOnPolicies, SnapshotSignOnPolicy{ID: p.id, EnvironmentID: p.envID, Name: p.name, Description: p.description, Default: p.isDefault})
+	}
+	for _, x := range st.sopas {
+		snap.SignOnPolicyAssignments = append(snap.SignOnPolicyAssignments, SnapshotSOPA{ID: x.id, EnvironmentID: x.envID, ApplicationID: x.appID, PolicyID: x.policyID, Priority: x.priority})
 	}
 	for _, ra := range st.assignments {
 		snap.RoleAssignments = append(snap.RoleAssignments, SnapshotRoleAssigned{ID: ra.id, EnvironmentID: ra.envID, SubjectKind: ra.subjectKind,
@@ -459,6 +486,21 @@ func (s *Server) loadState(snap Snapshot) (*state, error) {
 		}
 		st.assignments = append(st.assignments, &roleAssignment{id: ra.ID, envID: ra.EnvironmentID, subjectKind: ra.SubjectKind,
 			subjectID: ra.SubjectID, roleID: ra.RoleID, scopeType: ra.ScopeType, scopeID: ra.ScopeID, createdAt: seededAt})
+	}
+	for _, p := range snap.SignOnPolicies {
+		if err := inEnv("sign-on policy", p.ID, p.EnvironmentID); err != nil {
+			return nil, err
+		}
+		st.policies = append(st.policies, &signOnPolicy{id: p.ID, envID: p.EnvironmentID, name: p.Name, description: p.Description, isDefault: p.Default})
+	}
+	for _, x := range snap.SignOnPolicyAssignments {
+		if err := inEnv("sign-on policy assignment", x.ID, x.EnvironmentID); err != nil {
+			return nil, err
+		}
+		if st.app(x.EnvironmentID, x.ApplicationID) == nil || !slices.ContainsFunc(st.policies, func(p *signOnPolicy) bool { return p.id == x.PolicyID && p.envID == x.EnvironmentID }) {
+			return nil, fmt.Errorf("snapshot: sign-on policy assignment %s: application %q or policy %q is not in its environment", x.ID, x.ApplicationID, x.PolicyID)
+		}
+		st.sopas = append(st.sopas, &sopAssignment{id: x.ID, envID: x.EnvironmentID, appID: x.ApplicationID, policyID: x.PolicyID, priority: x.Priority, createdAt: seededAt})
 	}
 	if a := snap.Actor; a != nil {
 		if (a.Kind == subjectUser && st.user(a.EnvironmentID, a.ID) == nil) || (a.Kind == subjectApp && st.app(a.EnvironmentID, a.ID) == nil) ||

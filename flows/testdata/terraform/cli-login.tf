@@ -107,6 +107,6 @@ import {
 # - the application's refreshTokenType (not exported; set it in the console or add it by hand)
 # - assignActorRoles: PingOne honours it only when the app is created; this file adopts the app, so it does not matter here [unconfirmed whether the provider sends it]
 # - the openid scope of the openid grant: the provider grants it implicitly and asks that it not be listed
-# - sign-on policy assignments: pingone-setup does not read them (pingone_application_sign_on_policy_assignment manages them)
+# - sign-on policy assignments: the app has none (it uses the environment's default policy)
 # - roles held through groups: pingone-setup reads them for the verdict but does not export them (pingone_group_role_assignment manages them)
 # - what the connector calls (the plan's capabilities): not a PingOne object, so not in Terraform
