@@ -114,3 +114,22 @@ func TestExportWritesTheGroupPolicyByNameAndItAppliesBackWithoutAChange(t *testi
 		t.Errorf("applying the export back made %d writes", w)
 	}
 }
+
+func TestAMisspeltRoleStopsTheRunBeforeAnyWriteAndTheClosestIsSuggested(t *testing.T) {
+	tn := newTenant(t)
+	before := tn.writes()
+	p, err := flows.ParsePlan([]byte("preset: sync-worker\nroles: fix\napplication:\n  roleAssignments: [{role: Identity Data Admn, scope: environment}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = flows.Run(context.Background(), tn.admin(), flows.Steps(), flows.State{Plan: p})
+	if err == nil || !strings.Contains(err.Error(), `application.roleAssignments[0].role: no role named "Identity Data Admn" on this tenant (did you mean "Identity Data Admin"?)`) {
+		t.Fatalf("err %v", err)
+	}
+	if w := tn.writes() - before; w != 0 {
+		t.Errorf("%d writes before the misspelt role was found", w)
+	}
+	if _, err := flows.ParsePlan([]byte("preset: sync-worker\napplication:\n  roleAssignments: [{role: Identity Data Admin, scope: 'population:Default'}]\n")); err == nil || !strings.Contains(err.Error(), "must be an ID") {
+		t.Fatalf("a population by name: %v", err)
+	}
+}

@@ -585,6 +585,42 @@ func appendUniqueUser(list []UserRoleAssignment, r UserRoleAssignment) []UserRol
 
 // --- assign ----------------------------------------------------------------------------------
 
+// checkRoleNames finds every role the plan names among the tenant's before anything is written:
+// a name that matches none is a problem of its field, with the closest name when one is close.
+func checkRoleNames(ctx context.Context, api API, s State) error {
+	p := s.Plan
+	if len(p.Application.RoleAssignments) == 0 && len(p.UserRoleAssignments) == 0 {
+		return nil
+	}
+	roles := s.Roles
+	if roles == nil {
+		var err error
+		if roles, err = api.ListRoles(ctx); err != nil {
+			return wrap("list roles", err)
+		}
+	}
+	var names []string
+	for _, r := range roles {
+		names = append(names, r.Name)
+	}
+	var problems []Problem
+	check := func(field, name string) {
+		if _, ok := roleByName(roles, name); !ok {
+			problems = append(problems, Problem{Field: field, Message: fmt.Sprintf("no role named %q on this tenant%s", name, suggest(name, names))})
+		}
+	}
+	for i, r := range p.Application.RoleAssignments {
+		check(fmt.Sprintf("application.roleAssignments[%d].role", i), r.Role)
+	}
+	for i, r := range p.UserRoleAssignments {
+		check(fmt.Sprintf("userRoleAssignments[%d].role", i), r.Role)
+	}
+	if len(problems) > 0 {
+		return &PlanError{Problems: problems}
+	}
+	return nil
+}
+
 func roleByName(roles []pingone.Role, name string) (pingone.Role, bool) {
 	for _, r := range roles {
 		if strings.EqualFold(r.Name, name) {

@@ -274,8 +274,10 @@ func checkRoleRef(field, role, scope string) []Problem {
 	} else if !utf8.ValidString(role) {
 		out = append(out, Problem{Field: field + ".role", Message: "the role name is not UTF-8 text"})
 	}
-	if _, _, err := ParseScope(scope); err != nil {
+	if _, id, err := ParseScope(scope); err != nil {
 		out = append(out, Problem{Field: field + ".scope", Message: err.Error()})
+	} else if id != "" && ValidateUUID(id) != nil {
+		out = append(out, Problem{Field: field + ".scope", Message: fmt.Sprintf("%q: the part after the colon must be an ID (such as 3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b), not a name", scope)})
 	} else if !utf8.ValidString(scope) {
 		out = append(out, Problem{Field: field + ".scope", Message: "the scope is not UTF-8 text"})
 	}

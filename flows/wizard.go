@@ -264,6 +264,9 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if _, err := resolvePolicies(ctx, env.API, s.Target.ID, s.Plan.Application.SignOnPolicies); err != nil {
 		return nil, err // a policy name that matches none: found before anything is written
 	}
+	if err := checkRoleNames(ctx, env.API, s); err != nil {
+		return nil, err
+	}
 	res, err := createApp(ctx, env, s)
 	if err != nil {
 		return nil, err
