@@ -58,8 +58,14 @@ func (m *Model) openForm(ins []flows.Input, keep []*value, focus int) tea.Cmd {
 	}
 	groups := make([]*huh.Group, len(ins))
 	for i, in := range ins {
+		if questionAbove(ins) {
+			// The question and its explanation are drawn above the form, where they scroll: the
+			// form keeps only the options, so they are always on screen.
+			in.Title, in.Help = "", ""
+		}
 		groups[i] = huh.NewGroup(field(in, m.values[i]))
 	}
+	m.preScroll = 0
 	m.form = huh.NewForm(groups...).
 		WithShowHelp(false).
 		WithTheme(huh.ThemeCharm())
@@ -74,7 +80,58 @@ func (m *Model) openForm(ins []flows.Input, keep []*value, focus int) tea.Cmd {
 		cmds = append(cmds, m.form.NextGroup())
 	}
 	m.sizeForm()
+	m.settled = map[string]bool{}
+	m.settleFocused()
 	return tea.Sequence(cmds...)
+}
+
+// settleFocused shows every option of the focused choice. huh scrolls a select's options so the
+// chosen one is on top: with a default other than the first (No, Keep it), the options above it
+// are off screen, and without colour nothing says there are any. Going to the first option and
+// down to the default again scrolls them back. Each input is settled once, when it gets focus.
+func (m Model) settleFocused() {
+	i := m.focusedIndex()
+	if i < 0 || m.settled == nil || m.settled[m.inputs[i].Key] {
+		return
+	}
+	m.settled[m.inputs[i].Key] = true
+	showOptionsAbove(m.form, defaultIndex(m.inputs[i], m.values[i]))
+}
+
+// defaultIndex is the option a choice input starts on.
+func defaultIndex(in flows.Input, v *value) int {
+	switch in.Kind {
+	case flows.Confirm:
+		if v.on {
+			return 0
+		}
+		return 1
+	case flows.Select:
+		for i, o := range in.Options {
+			if o.Value == v.text {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+// showOptionsAbove moves the focused select of f to its first option and back down to option k.
+func showOptionsAbove(f *huh.Form, k int) {
+	if k <= 0 {
+		return
+	}
+	f.Update(tea.KeyMsg{Type: tea.KeyHome})
+	for range k {
+		f.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+}
+
+// questionAbove reports whether a step's question and its explanation are drawn above its form
+// rather than in it: a step with a single choice (the preset's review, the role fix, adopting an
+// app), whose explanation can be longer than a small screen.
+func questionAbove(ins []flows.Input) bool {
+	return len(ins) == 1 && (ins[0].Kind == flows.Confirm || ins[0].Kind == flows.Select && len(ins[0].Options) > 0)
 }
 
 // field turns one flows.Input into a huh field bound to v. A Select with no options (e.g. a
@@ -170,6 +227,39 @@ func (m Model) warning() string {
 	}
 	v, _ := m.form.GetFocusedField().GetValue().(string)
 	return m.inputs[i].Warn(v)
+}
+
+// suggestionHint names the completion ctrl+e would accept in the focused text input, in words.
+// The input shows it too, as faint text after the cursor; without colour (NO_COLOR, a dumb
+// terminal, a screen reader) faint text looks typed, so the hint says it apart. It is empty when
+// nothing is typed, nothing matches, or the answer is already complete.
+func (m Model) suggestionHint() string {
+	i := m.focusedIndex()
+	if i < 0 || m.inputs[i].Kind != flows.Text || len(m.inputs[i].Suggestions) == 0 {
+		return ""
+	}
+	v, _ := m.form.GetFocusedField().GetValue().(string)
+	if match := suggestionFor(m.inputs[i].Suggestions, v); match != "" {
+		return "ctrl+e completes it: " + match
+	}
+	return ""
+}
+
+// suggestionFor is the suggestion the text input offers for v (the first that starts with it,
+// case aside, as bubbles' textinput matches), or "" when v is empty or already that suggestion.
+func suggestionFor(suggestions []string, v string) string {
+	if v == "" {
+		return ""
+	}
+	for _, s := range suggestions {
+		if strings.HasPrefix(strings.ToLower(s), strings.ToLower(v)) {
+			if s == v {
+				return ""
+			}
+			return s
+		}
+	}
+	return ""
 }
 
 // sizeForm gives the step's form the panel's size. The width is set explicitly: huh fixes a

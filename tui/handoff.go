@@ -155,6 +155,9 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	w := max(m.width-4, 20)
 	d.form.WithWidth(w)
 	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	if d.confirm && !d.overwrite {
+		showOptionsAbove(d.form, 1) // "Keep it" is chosen: "Overwrite" stays in view above it
+	}
 	return init
 }
 

@@ -84,7 +84,7 @@ func (h *harness) key(k string) {
 	types := map[string]tea.KeyType{
 		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "shift+tab": tea.KeyShiftTab, "tab": tea.KeyTab,
 		"down": tea.KeyDown, "up": tea.KeyUp, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+		"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
 	}
 	if t, ok := types[k]; ok {
 		h.send(tea.KeyMsg{Type: t})

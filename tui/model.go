@@ -104,6 +104,11 @@ type Model struct {
 	inputs  []flows.Input
 	values  []*value
 	formErr error
+	// preScroll is how many lines of the text above the form (the verdict, a long question) are
+	// scrolled off the top: pgdown and pgup move it when the text does not fit.
+	preScroll int
+	// settled are the inputs of the open form whose options were scrolled into view (settleFocused).
+	settled map[string]bool
 
 	created []flows.Change
 	log     []string
@@ -504,6 +509,12 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	switch msg.String() {
+	case "pgdown":
+		m.preScroll++
+		return m, nil
+	case "pgup":
+		m.preScroll = max(m.preScroll-1, 0)
+		return m, nil
 	case "esc":
 		if !m.filtering() {
 			return m.back()
@@ -531,6 +542,7 @@ func (m Model) updateForms(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.form.State == huh.StateCompleted {
 		return m, m.submit()
 	}
+	m.settleFocused()
 	return m, cmd
 }
 

@@ -46,7 +46,11 @@ func TestTheWizardPreparesThenAsksThenRunsEachStep(t *testing.T) {
 	if h.m.status[0] != statusDone || h.m.status[1] != statusCurrent {
 		t.Errorf("the step list should show the first step done and the second current: %v", h.m.status)
 	}
-	h.wantScreen("✓ Choose environment", "› Review the preset", "name: StackOne Integration", "environment Production")
+	h.wantScreen("Step 2 of", "Review the preset", "name: StackOne Integration", "environment Production", "> Use these settings")
+	// The preset's settings and the step list do not fit side by side in 24 lines: a taller
+	// terminal shows both.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 40})
+	h.wantScreen("✓ Choose environment", "› Review the preset", "name: StackOne Integration", "> Use these settings")
 }
 
 func TestTheWholeStackOneSetupReachesTheHandOffWithTheSecretMasked(t *testing.T) {
@@ -283,7 +287,8 @@ func TestDecliningToAdoptAnExistingAppKeepsTheQuestionOpen(t *testing.T) {
 	existing := pingone.Application{ID: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", Name: "StackOne Integration", Environment: &pingone.Ref{ID: prodEnvID}}
 	h.api.apps[existing.ID] = existing
 	h.enterUntil(flows.StepAdopt, phaseInput)
-	h.wantScreen("already exists", "bbbbbbbb-bbbb")
+	h.wantScreen("already", "exists (bbbbbbbb-bbbb")
+	h.wantScreen("> No", "  Yes") // No is the default; Yes is still in view above it
 	h.key("n")
 	h.key("enter")
 	if h.step() != flows.StepAdopt || h.m.phase != phaseInput {

@@ -99,16 +99,48 @@ func (m Model) View() string {
 	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it,
 	// the part before its form cut to fit.
 	w := m.width - 2
-	title, pre, main := m.panel(w)
+	title, pre, ask, more, main := m.panelParts(w)
 	title = m.styles.Faint.Render(m.progressLine()+"  ·  ") + title
+	// The question and the form stay on screen; what comes before them (the verdict), and the
+	// question's explanation when even that does not fit, scroll above them.
 	room := m.height - 4 - lipgloss.Height(title) - lipgloss.Height(main)
-	if pre != "" && lipgloss.Height(pre) > room {
-		pre = clip(pre, max(room-1, 0)) + "\n" + m.styles.Faint.Render("…")
-		if room <= 0 {
-			pre = ""
+	fixed := joinLines(ask, more)
+	if fixed == "" || lipgloss.Height(fixed)+4 <= room {
+		if pre != "" && fixed != "" {
+			fixed = "\n" + fixed
 		}
+		pre = m.scrolled(pre, room-lipgloss.Height(fixed))
+		return m.layout(joinLines(title, pre, fixed, main), "", help)
 	}
-	return m.layout(joinLines(title, pre, main), "", help)
+	// Too long: the explanation scrolls too, after the verdict; the question stays, above the
+	// verdict when there is none (the preset's review: its title, then the settings).
+	room -= lipgloss.Height(ask)
+	if pre == "" {
+		return m.layout(joinLines(title, ask, m.scrolled(more, room), main), "", help)
+	}
+	return m.layout(joinLines(title, m.scrolled(joinLines(pre, more), room), ask, main), "", help)
+}
+
+// scrolled is the text above the form cut to room lines, from line preScroll on, with a line
+// saying what is cut and how to see it (pgup/pgdown).
+func (m Model) scrolled(pre string, room int) string {
+	lines := strings.Split(pre, "\n")
+	if pre == "" || len(lines) <= room {
+		return pre
+	}
+	if room < 2 {
+		return ""
+	}
+	shown := room - 1
+	off := min(m.preScroll, len(lines)-shown)
+	var more []string
+	if off > 0 {
+		more = append(more, fmt.Sprintf("↑ %d more (pgup)", off))
+	}
+	if rest := len(lines) - off - shown; rest > 0 {
+		more = append(more, fmt.Sprintf("↓ %d more (pgdown)", rest))
+	}
+	return strings.Join(lines[off:off+shown], "\n") + "\n" + m.styles.Faint.Render("… "+strings.Join(more, "  "))
 }
 
 // layout stacks the header, the body (padded or cut to the room left), the log and the help.
@@ -222,9 +254,26 @@ func (m Model) progressLine() string {
 // panel is the current step: its title (and a blank line), what comes before its form (the role
 // verdict), and its form, spinner or failure.
 func (m Model) panel(w int) (title, pre, main string) {
+	title, pre, ask, help, main := m.panelParts(w)
+	return title, joinLines(pre, ask, help), main
+}
+
+// question is the question and explanation of a step whose question is drawn above its form
+// (questionAbove), wrapped to w; both are empty for other steps.
+func (m Model) question(w int) (ask, help string) {
+	if m.phase != phaseInput || !questionAbove(m.inputs) {
+		return "", ""
+	}
+	q := m.inputs[0]
+	return wrap(m.styles.Title.Render(q.Title), w), wrap(q.Help, w)
+}
+
+// panelParts is the panel in parts: the title, the text before the question (the verdict), the
+// question and its explanation (for a step whose question is above its form), and the form.
+func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 	s := m.styles
 	if m.idx >= len(m.steps) {
-		return "", "", ""
+		return "", "", "", "", ""
 	}
 	st := m.steps[m.idx]
 	title = s.Title.Render(st.Title)
@@ -250,8 +299,12 @@ func (m Model) panel(w int) (title, pre, main string) {
 		if st.ID == flows.StepRoleFix && m.state.Report != nil {
 			pre = m.reportView(*m.state.Report, w)
 		}
+		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
 			b.WriteString(strings.TrimRight(m.form.View(), "\n"))
+		}
+		if hint := m.suggestionHint(); hint != "" {
+			b.WriteString("\n" + wrap(s.Faint.Render(hint), w))
 		}
 		if warn := m.warning(); warn != "" {
 			b.WriteString("\n" + wrap(s.Warn.Render("⚠ ")+warn, w))
@@ -262,7 +315,8 @@ func (m Model) panel(w int) (title, pre, main string) {
 	case phaseFailed:
 		b.WriteString(m.failureView(w))
 	}
-	return title, pre, b.String()
+	ask, help = m.question(w)
+	return title, pre, ask, help, b.String()
 }
 
 // reportView is the role verdict, plainly: a line per gate PingOne applies at sign-in and per
