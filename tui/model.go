@@ -278,17 +278,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // enter starts step i, or the first step after it that applies.
 func (m *Model) enter(i int) tea.Cmd {
-	for ; i < len(m.steps); i++ {
-		st := m.steps[i]
-		if st.Interactive && !m.env.Interactive {
-			m.status[i] = statusSkipped
-			continue
-		}
-		if st.Skip != nil && st.Skip(&m.state) {
-			m.status[i] = statusSkipped
-			continue
-		}
-		break
+	next := flows.Next(m.steps, i, m.env, &m.state)
+	for ; i < next; i++ {
+		m.status[i] = statusSkipped
 	}
 	m.idx = i
 	if i >= len(m.steps) {

@@ -32,6 +32,7 @@ var doingLabels = map[string]string{
 	flows.StepScopes:      "Granting the scopes",
 	flows.StepAccess:      "Restricting access to admins",
 	flows.StepRoles:       "Checking roles",
+	flows.StepRoleFix:     "Applying your choice",
 	flows.StepAssign:      "Assigning roles",
 	flows.StepHandoff:     "Reading the credentials",
 	flows.StepVerify:      "Verifying",
