@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
@@ -223,7 +224,10 @@ func (r *lineRun) askOne(in flows.Input, v *value) error {
 		}
 		q.Title = strings.TrimSpace(fmt.Sprintf("%s [Enter chooses %d]", in.Title, k+1))
 	case flows.MultiSelect:
-		q.Title = strings.TrimSpace(in.Title + " (type a number to choose or unchoose it, 0 when done)")
+		q.Title = strings.TrimSpace(in.Title + " (type a number to choose or unchoose it; Enter when done)")
+		done := "0"
+		r.in.empty.Store(&done)
+		defer r.in.empty.Store(nil)
 	}
 	if q.Title == "" {
 		q.Title = "Choose"
@@ -390,6 +394,9 @@ type lineReader struct {
 	eof  chan struct{}
 	stop chan struct{}
 	once sync.Once
+	// empty, when set, is what an empty line reads as: huh's multi-select wants 0 to finish,
+	// where Enter is what people press.
+	empty atomic.Pointer[string]
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -402,6 +409,9 @@ func (l *lineReader) Read(p []byte) (int, error) {
 		k, err := l.r.Read(p[n : n+1])
 		n += k
 		if k == 1 && p[n-1] == '\n' {
+			if e := l.empty.Load(); e != nil && strings.TrimSpace(string(p[:n])) == "" && len(p) > len(*e) {
+				return copy(p, *e+"\n"), nil
+			}
 			return n, nil
 		}
 		if err != nil {
