@@ -198,3 +198,34 @@ func TestTheScreenWizardWithOutputJSONDrawsOnTheTerminalAndPrintsTheDocument(t *
 		t.Errorf("no secret without --show-secret:\n%s", data)
 	}
 }
+
+// TestApplysQuestionGoesToTheTerminalWhenStdoutIsPiped runs apply in a real terminal with stdout
+// redirected to a file: the preview and "Apply these changes? [y/N]" are on the screen, and the
+// file holds only the outcome.
+func TestApplysQuestionGoesToTheTerminalWhenStdoutIsPiped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	dir := buildBinary(t)
+	if err := os.WriteFile(filepath.Join(dir, "plan.yaml"), []byte("preset: sync-worker\napplication:\n  name: Piped Worker\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm := startTmux(t, dir, "bash --norc --noprofile")
+	tm.shell("XDG_STATE_HOME=$PWD/state bin/pingone-setup apply --demo --plan plan.yaml > out.txt; echo EXIT=$?")
+	tm.waitFor(regexp.MustCompile(`Apply these changes\? \[y/N\]`), screenTimeout)
+	if !strings.Contains(tm.screen(), "Changes to make:") {
+		t.Errorf("the preview belongs on the screen, before the question:\n%s", tm.screen())
+	}
+	tm.typeText("y")
+	tm.press("Enter", regexp.MustCompile(`EXIT=\d+`))
+	data, err := os.ReadFile(filepath.Join(dir, "out.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "Apply these changes") || strings.Contains(string(data), "Changes to make") {
+		t.Errorf("the question went to stdout:\n%s", data)
+	}
+	if !strings.Contains(string(data), "Piped Worker") {
+		t.Errorf("stdout should hold the outcome:\n%s", data)
+	}
+}

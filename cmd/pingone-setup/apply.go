@@ -123,11 +123,9 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	}
 	defer sess.close()
 
-	// In JSON mode stdout holds only the document: the preview and questions go to stderr.
-	talk := stdout
-	if c.output == "json" {
-		talk = stderr
-	}
+	// The preview and the questions go to stderr, the terminal: stdout holds the outcome (or the
+	// JSON document), and piping it into a file or a pager must not hide the question.
+	talk := stderr
 	// Every run first goes through the plan without writing: every name and ID the steps resolve
 	// is resolved, so a plan that cannot be applied fails here, before anything is created, not
 	// half way. Without --yes the changes it finds are shown and confirmed.
