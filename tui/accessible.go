@@ -382,6 +382,25 @@ func (r *lineRun) writeEnv() error {
 	}
 	r.envFiles = append(r.envFiles, path)
 	r.printf("Wrote %s (mode 0600).\n", path)
+	g, need, _ := flows.GitIgnoreFor(path)
+	if !need {
+		return nil
+	}
+	r.printf("%s\n", wrap(path+" is in a git work tree and git does not ignore it: a commit would publish the client secret.", accessibleWidth))
+	add := true
+	if err := r.ask(huh.NewSelect[bool]().Title(fmt.Sprintf("Add %s to %s? [Enter chooses 1]", g.Entry, g.File)).
+		Options(huh.NewOption("Yes, add it", true), huh.NewOption("No, leave .gitignore alone", false)).Value(&add)); err != nil {
+		return err
+	}
+	if !add {
+		r.printf("Left .gitignore alone: keep %s out of commits.\n", path)
+		return nil
+	}
+	if err := g.Add(); err != nil {
+		r.printf("%s\n", wrap(fmt.Sprintf("⚠ Could not add %s to %s: %v", g.Entry, g.File, err), accessibleWidth))
+		return nil
+	}
+	r.printf("Added %s to %s.\n", g.Entry, g.File)
 	return nil
 }
 

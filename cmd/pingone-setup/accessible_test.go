@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -227,5 +228,54 @@ func TestApplysQuestionGoesToTheTerminalWhenStdoutIsPiped(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "Piped Worker") {
 		t.Errorf("stdout should hold the outcome:\n%s", data)
+	}
+}
+
+func gitWorkTree(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	return dir
+}
+
+func TestTheAccessibleHandOffOffersToGitignoreTheEnvFile(t *testing.T) {
+	dir := gitWorkTree(t)
+	path := filepath.Join(dir, "creds.env")
+	code, out, errOut := runWith(t, demoAnswers+"3\n"+path+"\n\n\n", "--demo", "--accessible")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "does not ignore it") || !strings.Contains(out, "1. Yes, add it") {
+		t.Errorf("the question is missing:\n%s", out)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, ".gitignore")); string(data) != "/creds.env\n" {
+		t.Errorf(".gitignore: %q", data)
+	}
+}
+
+func TestApplyWithoutATerminalSaysHowToIgnoreTheEnvFileAndChangesNothing(t *testing.T) {
+	dir := gitWorkTree(t)
+	plan := filepath.Join(dir, "plan.yaml")
+	if err := os.WriteFile(plan, []byte("preset: sync-worker\nroles: fix\napplication:\n  name: Ignored Worker\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := filepath.Join(dir, "prod.env")
+	code, out, errOut := runWith(t, "", "apply", "--demo", "--plan", plan, "--yes", "--env-file", env)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "git does not ignore it") || !strings.Contains(errOut, "/prod.env") {
+		t.Errorf("stderr should say the file is not ignored and the line that ignores it:\n%s", errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".gitignore")); err == nil {
+		t.Error(".gitignore was changed without a yes")
+	}
+	if strings.Contains(out, "does not ignore") {
+		t.Errorf("the advice belongs on stderr:\n%s", out)
 	}
 }
