@@ -86,16 +86,20 @@ func (m *Model) openForm(ins []flows.Input, keep []*value, focus int) tea.Cmd {
 }
 
 // settleFocused shows every option of the focused choice. huh scrolls a select's options so the
-// chosen one is on top: with a default other than the first (No, Keep it), the options above it
-// are off screen, and without colour nothing says there are any. Going to the first option and
-// down to the default again scrolls them back. Each input is settled once, when it gets focus.
+// chosen one is on top, and a select given its options before its value scrolls to the option
+// of the zero value: with a default other than the first (No, Keep it), or a Yes built as No,
+// options are off screen, and without colour nothing says there are any. Going to the first
+// option and down to the default again scrolls them back. Each input is settled once, when it
+// gets focus.
 func (m Model) settleFocused() {
 	i := m.focusedIndex()
 	if i < 0 || m.settled == nil || m.settled[m.inputs[i].Key] {
 		return
 	}
 	m.settled[m.inputs[i].Key] = true
-	showOptionsAbove(m.form, defaultIndex(m.inputs[i], m.values[i]))
+	if k := m.inputs[i].Kind; k == flows.Select || k == flows.Confirm {
+		showOptionsAbove(m.form, defaultIndex(m.inputs[i], m.values[i]))
+	}
 }
 
 // defaultIndex is the option a choice input starts on.
@@ -118,9 +122,6 @@ func defaultIndex(in flows.Input, v *value) int {
 
 // showOptionsAbove moves the focused select of f to its first option and back down to option k.
 func showOptionsAbove(f *huh.Form, k int) {
-	if k <= 0 {
-		return
-	}
 	f.Update(tea.KeyMsg{Type: tea.KeyHome})
 	for range k {
 		f.Update(tea.KeyMsg{Type: tea.KeyDown})

@@ -31,6 +31,8 @@ type handoff struct {
 
 	// proving is true while a person signs in as the user through the app (p).
 	proving bool
+	// scroll is how many lines of the hand-off are scrolled off the top (pgdown, pgup).
+	scroll int
 }
 
 // proveMsg is the answer of the proof started with p.
@@ -95,6 +97,12 @@ func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	}
 	c := *m.state.Credentials
 	switch msg.String() {
+	case "pgdown":
+		m.hand.scroll++
+		return m, nil, true
+	case "pgup":
+		m.hand.scroll = max(m.hand.scroll-1, 0)
+		return m, nil, true
 	case "v":
 		if c.ClientSecret != "" {
 			m.hand.reveal = !m.hand.reveal
@@ -178,7 +186,10 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	w := max(m.width-4, 20)
 	d.form.WithWidth(w)
 	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
-	if d.confirm && !d.overwrite {
+	switch {
+	case d.ignore != nil:
+		showOptionsAbove(d.form, 0) // "Yes, add it", in view with the option under it
+	case d.confirm && !d.overwrite:
 		showOptionsAbove(d.form, 1) // "Keep it" is chosen: "Overwrite" stays in view above it
 	}
 	return init

@@ -18,6 +18,9 @@ const (
 	sideBySideW = 72           // narrower terminals show the step list as one line
 	chrome      = 4 + logLines // header and blank line, blank line and help, the log
 	mask        = "••••••••••••"
+	// readableWidth bounds the text's width on wide terminals: lines of 200 columns are hard to
+	// read, and the eye loses the next line.
+	readableWidth = 100
 )
 
 // doingLabels say what a step does while it is in flight; titles are imperative.
@@ -64,12 +67,15 @@ func (m Model) wide() bool {
 	return false
 }
 
+// textWidth is the width full-width text wraps to.
+func (m Model) textWidth() int { return min(max(m.width-2, 20), readableWidth) }
+
 // panelSize is the room the current step's panel has.
 func (m Model) panelSize() (w, h int) {
 	if m.wide() {
-		return max(m.width-2, 20), max(m.height-6, 3)
+		return m.textWidth(), max(m.height-6, 3)
 	}
-	return max(m.width-listWidth-1, 20), max(m.height-chrome-2, 3)
+	return min(max(m.width-listWidth-1, 20), readableWidth), max(m.height-chrome-2, 3)
 }
 
 // View renders the screen: the step list beside the current step's panel and a short log of
@@ -82,10 +88,11 @@ func (m Model) View() string {
 	}
 	help := m.help.ShortHelpView(m.bindings())
 	if m.handoffShown() {
-		return m.layout(m.handoffView(m.width-2), "", help)
+		// Taller than the terminal: the hand-off scrolls (pgup/pgdown), its top first.
+		return m.layout(scroll(m.handoffView(m.textWidth()), m.height-4, m.hand.scroll, m.styles), "", help)
 	}
 	if m.phase == phaseDone {
-		return m.layout(m.doneView(m.width-2), "", help)
+		return m.layout(m.doneView(m.textWidth()), "", help)
 	}
 	if !m.wide() {
 		pw, _ := m.panelSize()
@@ -99,7 +106,7 @@ func (m Model) View() string {
 	}
 	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it,
 	// the part before its form cut to fit.
-	w := m.width - 2
+	w := m.textWidth()
 	title, pre, ask, more, main := m.panelParts(w)
 	title = m.styles.Faint.Render(m.progressLine()+"  ·  ") + title
 	// The question and the form stay on screen; what comes before them (the verdict), and the
@@ -125,6 +132,11 @@ func (m Model) View() string {
 // scrolled is the text above the form cut to room lines, from line preScroll on, with a line
 // saying what is cut and how to see it (pgup/pgdown).
 func (m Model) scrolled(pre string, room int) string {
+	return scroll(pre, room, m.preScroll, m.styles)
+}
+
+// scroll is text cut to room lines from line off on, the last line saying what is cut.
+func scroll(pre string, room, off int, s styles) string {
 	lines := strings.Split(pre, "\n")
 	if pre == "" || len(lines) <= room {
 		return pre
@@ -133,7 +145,7 @@ func (m Model) scrolled(pre string, room int) string {
 		return ""
 	}
 	shown := room - 1
-	off := min(m.preScroll, len(lines)-shown)
+	off = min(off, len(lines)-shown)
 	var more []string
 	if off > 0 {
 		more = append(more, fmt.Sprintf("↑ %d more (pgup)", off))
@@ -141,7 +153,7 @@ func (m Model) scrolled(pre string, room int) string {
 	if rest := len(lines) - off - shown; rest > 0 {
 		more = append(more, fmt.Sprintf("↓ %d more (pgdown)", rest))
 	}
-	return strings.Join(lines[off:off+shown], "\n") + "\n" + m.styles.Faint.Render("… "+strings.Join(more, "  "))
+	return strings.Join(lines[off:off+shown], "\n") + "\n" + s.Faint.Render("… "+strings.Join(more, "  "))
 }
 
 // layout stacks the header, the body (padded or cut to the room left), the log and the help.
@@ -161,7 +173,7 @@ func (m Model) layout(body, log, help string) string {
 		b.WriteString("\n" + log)
 	}
 	b.WriteString("\n\n")
-	b.WriteString(help)
+	b.WriteString(ansi.Truncate(help, m.width, "…"))
 	return b.String()
 }
 
@@ -240,16 +252,9 @@ func (m Model) progressLine() string {
 	if m.idx >= len(m.steps) {
 		return "All steps done"
 	}
-	n, at := 0, 0
-	for i, st := range m.status {
-		if st != statusSkipped {
-			n++
-			if i <= m.idx {
-				at = n
-			}
-		}
-	}
-	return fmt.Sprintf("Step %d of %d", at, n)
+	// The step's place in the whole list, which the wide layout shows beside it: skipping steps
+	// never changes the count.
+	return fmt.Sprintf("Step %d of %d", m.idx+1, len(m.steps))
 }
 
 // panel is the current step: its title (and a blank line), what comes before its form (the role
