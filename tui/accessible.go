@@ -112,7 +112,7 @@ func (r *lineRun) walk() error {
 				return err
 			}
 			if rep := r.m.state.Report; rep != nil && rep != report {
-				r.printf("%s\n", strings.TrimRight(r.m.reportView(*rep, accessibleWidth), "\n"))
+				r.printf("%s\n", strings.TrimRight(r.m.reportView(*rep, accessibleWidth)+r.m.askAdminView(accessibleWidth), "\n"))
 			}
 		}
 		i = flows.Next(r.steps, i+1, r.env, &r.m.state)

@@ -159,3 +159,23 @@ func TestTheHandOffScrollsOnASmallTerminal(t *testing.T) {
 		t.Errorf("scrolled back up, the hand-off starts again at its title:\n%s", h.screen())
 	}
 }
+
+func TestWhenTheFixIsNotTheAdminsToGrantTheVerdictSaysWhatToSendAndWhatToRun(t *testing.T) {
+	for _, w := range []int{60, 120} {
+		h := newHarness(t)
+		h.send(tea.WindowSizeMsg{Width: w, Height: 80})
+		h.enterUntil(flows.StepRoleFix, phaseInput)
+		sc := h.screen()
+		for _, want := range []string{"Ask your admin", "Could you assign the PingOne role Environment Admin", "ROLE=role-env-admin",
+			"curl -X POST", "roleAssignments", "Directory > Users > jdoe"} {
+			if !strings.Contains(sc, want) {
+				t.Errorf("%d columns: the verdict lacks %q:\n%s", w, want, sc)
+			}
+		}
+		for _, l := range strings.Split(sc, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("%d columns: a line of %d: %q", w, ansi.StringWidth(l), l)
+			}
+		}
+	}
+}

@@ -303,7 +303,7 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		b.WriteString(m.spinner.View() + " " + label + "…")
 	case phaseInput:
 		if st.ID == flows.StepRoleFix && m.state.Report != nil {
-			pre = m.reportView(*m.state.Report, w)
+			pre = m.reportView(*m.state.Report, w) + m.askAdminView(w)
 		}
 		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
@@ -367,6 +367,27 @@ func (m Model) reportView(r flows.RoleReport, w int) string {
 	}
 	if len(r.Unneeded) > 0 {
 		b.WriteString(wrap(s.Faint.Render("Not needed: ")+strings.Join(r.Unneeded, ", "), w) + "\n")
+	}
+	return b.String()
+}
+
+// askAdminView is what to send to an admin who may grant the fix when the admin running the
+// setup may not: the message, the API calls, the console steps. Empty otherwise.
+func (m Model) askAdminView(w int) string {
+	req, ok := flows.AskAdmin(*m.state.Report, m.state.Target, m.env.Region)
+	if !ok {
+		return ""
+	}
+	s := m.styles
+	var b strings.Builder
+	b.WriteString("\n" + wrap(s.Title.Render("Ask your admin")+": you may not assign these roles yourself. Send this to an admin who holds Environment Admin:", w) + "\n")
+	b.WriteString(indent(wrap("“"+req.Message+"”", w-2), 2) + "\n")
+	b.WriteString("They can run (with their own token in PINGONE_TOKEN):\n")
+	// Each line whole where it fits, so it can be copied; cut into pieces only where it does not.
+	b.WriteString(indent(ansi.Hardwrap(req.Command, w-2, true), 2) + "\n")
+	b.WriteString("or, in the PingOne console:\n")
+	for i, step := range req.Console {
+		b.WriteString(indent(hang(fmt.Sprintf("%d. %s", i+1, step), w-2), 2) + "\n")
 	}
 	return b.String()
 }
