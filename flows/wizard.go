@@ -52,6 +52,7 @@ func Steps() []Step {
 		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
 		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: keepsPreset, Inputs: settingsInputs},
 		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
+		{ID: StepPreview, Title: "Review before writing", Interactive: true, Prepare: preparePreview, Inputs: previewInputs},
 		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
 		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, oidcFields))},

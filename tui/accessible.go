@@ -95,6 +95,9 @@ func (r *lineRun) walk() error {
 				return err
 			}
 		}
+		if st.ID == flows.StepPreview && r.m.state.Preview != nil {
+			r.printf("%s\n", strings.TrimRight(r.m.previewView(*r.m.state.Preview, accessibleWidth), "\n"))
+		}
 		if st.Inputs != nil {
 			if ins := st.Inputs(&r.m.state); len(ins) > 0 {
 				if err := r.askAll(ins); err != nil {

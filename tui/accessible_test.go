@@ -45,7 +45,7 @@ func TestLineByLineAFailureShowsPingOnesErrorAndRetryGoesOn(t *testing.T) {
 func TestLineByLineQuitAfterAFailureReturnsIt(t *testing.T) {
 	api := newFakeAPI()
 	api.failNext("CreateApplication", invalidRedirectError())
-	_, out, err := runLines(t, api, "\n\n\n\n2\n")
+	_, out, err := runLines(t, api, "\n\n\n\n\n2\n")
 	var se *flows.StepError
 	if !errors.As(err, &se) || se.Step != "Create the Worker app" {
 		t.Fatalf("quitting at the failure returns it, got %v\n%s", err, out)

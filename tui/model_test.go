@@ -180,6 +180,10 @@ func TestGoingBackTwiceAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *
 	if h.api.count("CreateApplication") != 1 {
 		t.Fatal("the app should have been created once")
 	}
+	h.key("esc") // back to the review before writing
+	if h.step() != flows.StepPreview {
+		t.Fatalf("at %s, want the review before writing", h.step())
+	}
 	h.key("esc") // back to "Who will sign in"
 	if h.step() != flows.StepSignInUser {
 		t.Fatalf("at %s, want the sign-in user step", h.step())
@@ -741,9 +745,14 @@ func TestWhoWillSignInSurvivesGoingBackPastItsStep(t *testing.T) {
 	h.enterUntil(flows.StepSignInUser, phaseInput)
 	h.typeText("jdoe@example.com")
 	h.key("enter")
+	if h.step() != flows.StepPreview {
+		t.Fatalf("at %s", h.step())
+	}
+	h.key("enter") // make the changes
 	if h.step() != flows.StepRoleFix {
 		t.Fatalf("at %s", h.step())
 	}
+	h.key("esc") // to the review before writing
 	h.key("esc") // to "Who will sign in"
 	h.key("esc") // to the preset's review, from before the answer
 	if h.step() != flows.StepReview {

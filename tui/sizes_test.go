@@ -24,6 +24,8 @@ func TestGoldenKeyScreensAtThreeSizes(t *testing.T) {
 			h.goldenIDs(name("environment"))
 			h.enterUntil(flows.StepReview, phaseInput)
 			h.goldenIDs(name("review"))
+			h.enterUntil(flows.StepPreview, phaseInput)
+			h.goldenIDs(name("preview"))
 			h.enterUntil(flows.StepRoleFix, phaseInput)
 			h.goldenIDs(name("role-fix"))
 			h.toDone()
@@ -177,5 +179,24 @@ func TestWhenTheFixIsNotTheAdminsToGrantTheVerdictSaysWhatToSendAndWhatToRun(t *
 				t.Errorf("%d columns: a line of %d: %q", w, ansi.StringWidth(l), l)
 			}
 		}
+	}
+}
+
+func TestTheReviewBeforeWritingShowsSourcesChangesAndTheVerdictAndNothingIsWrittenYet(t *testing.T) {
+	h := newHarness(t, func(o *Options) {
+		o.Plan, _ = flows.Plan{Preset: "stackone"}.WithPreset()
+		o.Plan.Application.Name = "From Flags"
+	})
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 80})
+	h.enterUntil(flows.StepPreview, phaseInput)
+	if n := h.api.count("CreateApplication"); n != 0 {
+		t.Fatalf("the app was created before the go-ahead (%d calls)", n)
+	}
+	h.wantScreen("Review before writing", "name: From Flags  (your answer)", "grantTypes: AUTHORIZATION_CODE, REFRESH_TOKEN  (preset)",
+		"What will be made in PingOne:", `created application "From Flags"`, "created grant on the openid resource",
+		"Roles, as they are now:", "will return HTTP 403", "> Make these changes")
+	h.key("enter")
+	if n := h.api.count("CreateApplication"); n != 1 {
+		t.Errorf("the go-ahead should create the app once, got %d", n)
 	}
 }

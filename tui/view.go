@@ -29,6 +29,7 @@ var doingLabels = map[string]string{
 	flows.StepApplication: "Looking for an app of that name",
 	flows.StepReview:      "Looking for an app of that name",
 	flows.StepSignInUser:  "Finding the user who will sign in",
+	flows.StepPreview:     "Working out what will change",
 	flows.StepCreate:      "Creating the Worker app",
 	flows.StepEnable:      "Enabling it",
 	flows.StepOIDC:        "Applying the OIDC and refresh settings",
@@ -305,6 +306,9 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		if st.ID == flows.StepRoleFix && m.state.Report != nil {
 			pre = m.reportView(*m.state.Report, w) + m.askAdminView(w)
 		}
+		if st.ID == flows.StepPreview && m.state.Preview != nil {
+			pre = m.previewView(*m.state.Preview, w)
+		}
 		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
 			b.WriteString(strings.TrimRight(m.form.View(), "\n"))
@@ -367,6 +371,33 @@ func (m Model) reportView(r flows.RoleReport, w int) string {
 	}
 	if len(r.Unneeded) > 0 {
 		b.WriteString(wrap(s.Faint.Render("Not needed: ")+strings.Join(r.Unneeded, ", "), w) + "\n")
+	}
+	return b.String()
+}
+
+// previewView is the look before anything is written: each setting with where its value comes
+// from, what will be created or changed, and the role verdict as things stand.
+func (m Model) previewView(p flows.Preview, w int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Settings") + s.Faint.Render(", and where each comes from:") + "\n")
+	for _, set := range p.Settings {
+		b.WriteString(indent(hang(set.Name+": "+set.Value+s.Faint.Render("  ("+set.Source+")"), w-2), 2) + "\n")
+	}
+	b.WriteString("\n" + s.Title.Render("What will be made in PingOne:") + "\n")
+	lines := changeLines(p.Changes)
+	if len(lines) == 0 {
+		lines = []string{"nothing: PingOne already matches"}
+	}
+	for _, l := range lines {
+		b.WriteString(indent(hang(strings.Replace(l, "~ would be ", "", 1), w-2), 2) + "\n")
+	}
+	if p.Report != nil {
+		b.WriteString("\n" + s.Title.Render("Roles, as they are now:") + "\n")
+		b.WriteString(m.reportView(*p.Report, w))
+		if !p.Report.OK() {
+			b.WriteString(wrap(s.Faint.Render("The next step offers the fix."), w) + "\n")
+		}
 	}
 	return b.String()
 }

@@ -30,9 +30,9 @@ func runWith(t *testing.T, stdin string, args ...string) (int, string, string) {
 }
 
 // demoAnswers take the demo from its first question to the hand-off's menu, as a person at a
-// screen reader would answer: the default environment, preset and settings, jdoe, the
-// proposed fix; then finish.
-const demoAnswers = "\n\n\njdoe\n\n"
+// screen reader would answer: the default environment, preset and settings, jdoe, the go-ahead
+// after the review before writing, the proposed fix.
+const demoAnswers = "\n\n\njdoe\n\n\n"
 
 var escape = regexp.MustCompile("\x1b")
 
@@ -46,7 +46,7 @@ func TestTheAccessibleWizardRunsTheDemoLineByLineToAVerifiedHandOff(t *testing.T
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"Step 1 of 16: Choose environment",
+		"Step 1 of 17: Choose environment",
 		"Target environment [Enter chooses 1]",
 		"1. Example Production",
 		"The stackone preset sets:",
@@ -156,7 +156,7 @@ func TestTheAccessibleWizardWithOutputJSONTalksOnStderrAndPrintsOneDocument(t *t
 	if _, ok := doc.Credentials["clientSecret"]; ok || doc.Credentials["clientId"] != doc.Application.ID {
 		t.Errorf("credentials without the secret, named by client ID, unless --show-secret: %v", doc.Credentials)
 	}
-	if !strings.Contains(errOut, "Step 1 of 16") {
+	if !strings.Contains(errOut, "Step 1 of 17") {
 		t.Errorf("the questions go to stderr:\n%s", errOut)
 	}
 

@@ -342,7 +342,8 @@ var wizardSteps = []*regexp.Regexp{
 	regexp.MustCompile(`What are you connecting`),
 	regexp.MustCompile(`Use these settings`),
 	regexp.MustCompile(`Who will sign in through the app`),
-	regexp.MustCompile(`will return HTTP 403`),
+	regexp.MustCompile(`Make these changes in PingOne`),
+	regexp.MustCompile(`Skip: I will fix roles myself`),
 }
 
 // throughToRoles takes the wizard (started with --preset stackone --user jdoe) from its first
