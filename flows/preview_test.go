@@ -9,7 +9,7 @@ import (
 func TestEachSettingSaysWhereItsValueComesFrom(t *testing.T) {
 	plan, _ := Plan{Preset: "stackone"}.WithPreset()
 	plan.Application.PKCEEnforcement = "S256_REQUIRED" // changed by the admin
-	plan.Application.RefreshTokenDuration = nil       // left to what is there
+	plan.Application.RefreshTokenDuration = nil        // left to what is there
 	existing := pingone.Application{ID: "app-1", Name: plan.Application.Name, RefreshTokenDuration: intp(3600)}
 	got := map[string]Setting{}
 	for _, s := range Settings(State{Plan: plan, App: &existing}) {
