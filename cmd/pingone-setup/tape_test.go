@@ -278,7 +278,13 @@ func replayTapeCounting(t testing.TB, tm *tmux, before func()) (waits, keystroke
 			tm.waitFor(regexp.MustCompile(strings.Trim(st.arg, "/")), screenTimeout)
 			waits++
 		case "Sleep":
-			// Pauses are for the viewer; Wait+Screen keeps the replay in step.
+			// Pauses are for the viewer; Wait+Screen keeps the replay in step. A recording for
+			// viewers (make demo) keeps them.
+			if tapeSleeps {
+				if d, err := time.ParseDuration(st.arg); err == nil {
+					time.Sleep(d)
+				}
+			}
 		default:
 			t.Fatalf("demo.tape uses %q, which the replay does not understand: teach it or change the tape", st.cmd)
 		}
