@@ -235,7 +235,7 @@ func (r *lineRun) askOne(in flows.Input, v *value) error {
 	if q.Title == "" {
 		q.Title = "Choose"
 	}
-	return r.ask(field(q, v))
+	return r.ask(field(q, v, room{}))
 }
 
 // ask runs one field in huh's accessible mode. huh's prompts read in with a fresh scanner each

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 )
@@ -57,13 +58,16 @@ func (m *Model) openForm(ins []flows.Input, keep []*value, focus int) tea.Cmd {
 		}
 	}
 	groups := make([]*huh.Group, len(ins))
+	m.phase = phaseInput // the panel's size depends on it (wide)
+	room := m.fieldRoom()
+	m.formRoom = room
 	for i, in := range ins {
 		if questionAbove(ins) {
 			// The question and its explanation are drawn above the form, where they scroll: the
 			// form keeps only the options, so they are always on screen.
 			in.Title, in.Help = "", ""
 		}
-		groups[i] = huh.NewGroup(field(in, m.values[i]))
+		groups[i] = huh.NewGroup(field(in, m.values[i], room))
 	}
 	m.preScroll = 0
 	m.form = huh.NewForm(groups...).
@@ -128,6 +132,15 @@ func showOptionsAbove(f *huh.Form, k int) {
 	}
 }
 
+func hasOptions(ins []flows.Input) bool {
+	for _, in := range ins {
+		if len(in.Options) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // questionAbove reports whether a step's question and its explanation are drawn above its form
 // rather than in it: a step with a single choice (the preset's review, the role fix, adopting an
 // app), whose explanation can be longer than a small screen.
@@ -135,10 +148,37 @@ func questionAbove(ins []flows.Input) bool {
 	return len(ins) == 1 && (ins[0].Kind == flows.Confirm || ins[0].Kind == flows.Select && len(ins[0].Options) > 0)
 }
 
-// field turns one flows.Input into a huh field bound to v. A Select with no options (e.g. a
-// sign-in that may not list environments) becomes a text input, so the step can still be
+// room is the space a field has on screen; zero means no limit (the line-by-line wizard).
+type room struct{ w, h int }
+
+// fieldRoom is the room the current panel gives a field: the panel, less the form's border.
+func (m Model) fieldRoom() room {
+	w, h := m.panelSize()
+	return room{w: w - 2, h: h}
+}
+
+// optionLabel fits an option on one line of the room: huh scrolls a list by options, so an
+// option that wraps would push the chosen one out of view.
+func optionLabel(label string, r room) string {
+	if r.w <= 0 {
+		return label
+	}
+	return ansi.Truncate(label, max(r.w-2, 10), "…") // "> " goes in front
+}
+
+// listHeight is the height of a long list's field (title and explanation included): the
+// room, at most 16 lines, at least 6.
+func listHeight(r room) int {
+	if r.h <= 0 {
+		return 16
+	}
+	return max(min(r.h, 16), 6)
+}
+
+// field turns one flows.Input into a huh field bound to v, sized to r. A Select with no options
+// (e.g. a sign-in that may not list environments) becomes a text input, so the step can still be
 // answered: its value travels as text either way.
-func field(in flows.Input, v *value) huh.Field {
+func field(in flows.Input, v *value, r room) huh.Field {
 	kind := in.Kind
 	if kind == flows.Select && len(in.Options) == 0 {
 		kind = flows.Text
@@ -147,12 +187,12 @@ func field(in flows.Input, v *value) huh.Field {
 	case flows.Select:
 		opts := make([]huh.Option[string], len(in.Options))
 		for i, o := range in.Options {
-			opts[i] = huh.NewOption(o.Label, o.Value)
+			opts[i] = huh.NewOption(optionLabel(o.Label, r), o.Value)
 		}
 		f := huh.NewSelect[string]().Key(in.Key).Title(in.Title).Description(in.Help).
 			Options(opts...).Value(&v.text)
 		if len(opts) > 8 {
-			f.Height(10)
+			f.Height(listHeight(r))
 		}
 		if in.Validate != nil {
 			f.Validate(in.Validate)
@@ -161,12 +201,12 @@ func field(in flows.Input, v *value) huh.Field {
 	case flows.MultiSelect:
 		opts := make([]huh.Option[string], len(in.Options))
 		for i, o := range in.Options {
-			opts[i] = huh.NewOption(o.Label, o.Value)
+			opts[i] = huh.NewOption(optionLabel(o.Label, r), o.Value)
 		}
 		f := huh.NewMultiSelect[string]().Key(in.Key).Title(in.Title).Description(in.Help).
 			Options(opts...).Value(&v.list)
 		if len(opts) > 8 {
-			f.Height(10)
+			f.Height(listHeight(r))
 		}
 		if in.Validate != nil {
 			f.Validate(func(l []string) error { return in.Validate(strings.Join(l, ",")) })
@@ -275,7 +315,12 @@ func (m Model) sizeForm() {
 }
 
 // resizeForms gives the open forms the room they have after a resize.
-func (m Model) resizeForms() tea.Cmd {
+func (m *Model) resizeForms() tea.Cmd {
+	if m.phase == phaseInput && m.form != nil && m.fieldRoom() != m.formRoom && hasOptions(m.inputs) {
+		// Options were cut to the old width: build the form again for the new one, answers and
+		// focus kept.
+		return m.openForm(m.inputs, m.values, max(m.focusedIndex(), 0))
+	}
 	m.sizeForm()
 	if d := m.hand.dialog; d != nil {
 		w := max(m.width-4, 20)

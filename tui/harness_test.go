@@ -56,6 +56,12 @@ type harness struct {
 
 func newHarness(t testing.TB, mutate ...func(*Options)) *harness {
 	t.Helper()
+	return newHarnessAt(t, 80, 24, mutate...)
+}
+
+// newHarnessAt is newHarness in a terminal of w x h from the start.
+func newHarnessAt(t testing.TB, w, ht int, mutate ...func(*Options)) *harness {
+	t.Helper()
 	api := newFakeAPI()
 	out := &bytes.Buffer{}
 	o := Options{
@@ -66,7 +72,7 @@ func newHarness(t testing.TB, mutate ...func(*Options)) *harness {
 		f(&o)
 	}
 	h := &harness{t: t, m: New(o), api: api, out: out}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.send(tea.WindowSizeMsg{Width: w, Height: ht})
 	h.run(h.m.Init())
 	return h
 }

@@ -109,6 +109,8 @@ type Model struct {
 	preScroll int
 	// settled are the inputs of the open form whose options were scrolled into view (settleFocused).
 	settled map[string]bool
+	// formRoom is the room the open form was built for; a resize that changes it builds it again.
+	formRoom room
 
 	created []flows.Change
 	log     []string
@@ -200,7 +202,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
-		return m, m.resizeForms()
+		cmd := m.resizeForms()
+		return m, cmd
 	case tea.KeyMsg:
 		if msg.String() == "ctrl+c" {
 			m.interrupted = m.phase != phaseDone

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // The key screens at a small, the usual and a large terminal. After an intended change, check
@@ -198,5 +199,29 @@ func TestTheReviewBeforeWritingShowsSourcesChangesAndTheVerdictAndNothingIsWritt
 	h.key("enter")
 	if n := h.api.count("CreateApplication"); n != 1 {
 		t.Errorf("the go-ahead should create the app once, got %d", n)
+	}
+}
+
+func TestALongListKeepsTheChosenOptionOnASmallScreen(t *testing.T) {
+	h := newHarnessAt(t, 60, 20, func(o *Options) {
+		api := o.Env.API.(*fakeAPI)
+		for i := range 30 {
+			api.envs = append(api.envs, pingone.Environment{ID: fmt.Sprintf("%08d-0000-4000-8000-000000000000", i), Name: fmt.Sprintf("Env %d", i), Type: "SANDBOX"})
+		}
+	})
+	for range 25 {
+		h.key("down")
+	}
+	sc := h.screen()
+	if got := marked(t, sc); !strings.HasPrefix(got, "Env 23 (SANDBOX") {
+		t.Errorf("after 25 downs the marker should be on Env 23, is on %q:\n%s", got, sc)
+	}
+	for _, l := range strings.Split(sc, "\n") {
+		if ansi.StringWidth(l) > 60 {
+			t.Errorf("a line of %d columns: %q", ansi.StringWidth(l), l)
+		}
+	}
+	if n := len(strings.Split(sc, "\n")); n > 20 {
+		t.Errorf("%d lines on a 20-line terminal", n)
 	}
 }
