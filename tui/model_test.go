@@ -839,8 +839,8 @@ func TestWithoutColourTheChosenAnswerIsMarked(t *testing.T) {
 	h.typeText("creds.env")
 	h.key("enter")
 	before := h.screen()
-	if !strings.Contains(before, "> Keep it") {
-		t.Fatalf("the default answer is not marked:\n%s", before)
+	if !strings.Contains(before, "> Keep it") || !strings.Contains(before, "  Overwrite") {
+		t.Fatalf("the default answer is not marked, or the other is not in view:\n%s", before)
 	}
 	h.key("up")
 	after := h.screen()

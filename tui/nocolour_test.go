@@ -35,6 +35,16 @@ func TestWithoutColourMovingTheCursorInASelectMovesItsMarker(t *testing.T) {
 		{"the preset", func(h *harness) { h.key("enter") }, "stackone", "sync-worker"},
 		{"use these settings or change them", func(h *harness) { h.enterUntil(flows.StepReview, phaseInput) }, "Use these settings", "Change them one by one"},
 		{"the role fix", func(h *harness) { h.enterUntil(flows.StepRoleFix, phaseInput) }, "Try to assign them", "Skip"},
+		{"a yes/no question (admin-only access, No chosen)", func(h *harness) {
+			h.key("enter") // Production
+			for range 3 {
+				h.key("down") // to custom
+			}
+			h.enterUntil(flows.StepSettings, phaseInput)
+			for h.m.inputs[h.m.focusedIndex()].Key != "adminOnly" {
+				h.key("enter")
+			}
+		}, "No", "Yes"}, // down from the last option wraps to the first
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t)
