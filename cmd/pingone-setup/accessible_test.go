@@ -279,3 +279,29 @@ func TestApplyWithoutATerminalSaysHowToIgnoreTheEnvFileAndChangesNothing(t *test
 		t.Errorf("the advice belongs on stderr:\n%s", out)
 	}
 }
+
+// TestTermDumbRunsTheWizardLineByLineInARealTerminal answers the line-by-line wizard in a real
+// terminal, as a person with TERM=dumb (or a screen reader) would: numbered choices, a typed
+// name, Enter for the defaults; no colour on the screen.
+func TestTermDumbRunsTheWizardLineByLineInARealTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
+	tm.shell("TERM=dumb bin/pingone-setup --demo; echo EXIT=$?")
+	tm.waitFor(regexp.MustCompile(`Enter a number between 1 and 2`), screenTimeout)
+	tm.press("Enter", regexp.MustCompile(`What are you connecting\?`))
+	tm.press("Enter", regexp.MustCompile(`1\. Use these settings`))
+	tm.press("Enter", regexp.MustCompile(`Who will sign in through the app\?`))
+	tm.typeText("jdoe")
+	tm.press("Enter", regexp.MustCompile(`1\. Make these changes`))
+	tm.press("Enter", regexp.MustCompile(`1\. Assign them \(recommended\)`))
+	tm.press("Enter", regexp.MustCompile(`What next\?`))
+	if sc := tm.screen(); !strings.Contains(sc, "Your Worker app is ready (verified)") {
+		t.Errorf("the hand-off should say it is verified:\n%s", sc)
+	}
+	if raw := tm.rawScreen(); regexp.MustCompile(`\x1b\[[0-9;]*m`).MatchString(raw) {
+		t.Errorf("colour on a dumb terminal:\n%q", raw)
+	}
+	tm.press("Enter", regexp.MustCompile(`EXIT=0`))
+}
