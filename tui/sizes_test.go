@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -223,5 +224,20 @@ func TestALongListKeepsTheChosenOptionOnASmallScreen(t *testing.T) {
 	}
 	if n := len(strings.Split(sc, "\n")); n > 20 {
 		t.Errorf("%d lines on a 20-line terminal", n)
+	}
+}
+
+func TestTheEnvFileDialogIsInViewOnASmallTerminal(t *testing.T) {
+	t.Chdir(t.TempDir())
+	h := newHarnessAt(t, 60, 20)
+	h.toDone()
+	h.key("w")
+	sc := h.screen()
+	if !regexp.MustCompile(`(?m)┃ > \./\.env`).MatchString(sc) {
+		t.Fatalf("the path to write to must be on screen:\n%s", sc)
+	}
+	h.key("enter")
+	if _, err := os.Stat(".env"); err != nil {
+		t.Errorf("enter in the dialog should write ./.env: %v\n%s", err, h.screen())
 	}
 }

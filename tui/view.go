@@ -90,7 +90,13 @@ func (m Model) View() string {
 	help := m.help.ShortHelpView(m.bindings())
 	if m.handoffShown() {
 		// Taller than the terminal: the hand-off scrolls (pgup/pgdown), its top first.
-		return m.layout(scroll(m.handoffView(m.textWidth()), m.height-4, m.hand.scroll, m.styles), "", help)
+		body, dialogEnd := m.handoffView(m.textWidth())
+		room, off := m.height-4, m.hand.scroll
+		if m.hand.dialog != nil {
+			// The open dialog is always in view: scrolled down to it if need be.
+			off = max(off, dialogEnd-(room-1))
+		}
+		return m.layout(scroll(body, room, off, m.styles), "", help)
 	}
 	if m.phase == phaseDone {
 		return m.layout(m.doneView(m.textWidth()), "", help)
@@ -455,7 +461,7 @@ func (m Model) failureView(w int) string {
 // handoffView is the hand-off: whether the app works (the title says so, never rounded up),
 // where it is, its credentials, the actions on them, what was checked, what was created. The
 // parts a person acts on come first, so a small terminal cuts only the summary at the end.
-func (m Model) handoffView(w int) string {
+func (m Model) handoffView(w int) (view string, dialogEnd int) {
 	s := m.styles
 	c := *m.state.Credentials
 	var b strings.Builder
@@ -488,6 +494,7 @@ func (m Model) handoffView(w int) string {
 	}
 	if d := m.hand.dialog; d != nil {
 		b.WriteString("\n" + indent(strings.TrimRight(d.form.View(), "\n"), 2) + "\n")
+		dialogEnd = strings.Count(b.String(), "\n")
 	} else if m.hand.note != "" {
 		mark := s.Warn.Render("⚠ ")
 		if m.hand.noteOK {
@@ -515,7 +522,7 @@ func (m Model) handoffView(w int) string {
 			b.WriteString("    " + ansi.Truncate(l, w-4, "…") + "\n")
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.TrimRight(b.String(), "\n"), dialogEnd
 }
 
 // handoffTitle reflects the verdict: ✓ ready (verified by live calls), ⚠ ready but unverified

@@ -305,3 +305,17 @@ func TestTermDumbRunsTheWizardLineByLineInARealTerminal(t *testing.T) {
 	}
 	tm.press("Enter", regexp.MustCompile(`EXIT=0`))
 }
+
+func TestTheWizardWithOutputJSONAndNoTerminalAnswersInJSON(t *testing.T) {
+	code, out, _ := runWith(t, "", "--demo", "--output", "json")
+	var doc struct {
+		Command string `json:"command"`
+		Error   *struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitUsage || doc.Command != "wizard" || doc.Error == nil ||
+		!strings.Contains(doc.Error.Message, "--accessible") {
+		t.Errorf("exit %d, err %v: without a terminal the refusal is the JSON document, pointing at --accessible:\n%s", code, err, out)
+	}
+}

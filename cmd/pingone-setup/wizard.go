@@ -103,13 +103,13 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	// stderr is not a terminal either, on the terminal itself.
 	talk, closeTalk, err := wizardOutput(stdout, stderr, c.output == "json", accessible)
 	if err != nil {
-		return err
+		return failJSON(c, stdout, "wizard", flows.State{}, err)
 	}
 	defer closeTalk()
 	in, _ := stdin.(*os.File)
 	if !accessible {
 		if out, _ := talk.(*os.File); in == nil || out == nil || !isatty.IsTerminal(in.Fd()) || !isatty.IsTerminal(out.Fd()) {
-			return usagef("the wizard needs a terminal. Without one, use a plan: pingone-setup apply --plan FILE (see pingone-setup export to get one from an existing app), or --accessible to answer line by line")
+			return failJSON(c, stdout, "wizard", flows.State{}, usagef("the wizard needs a terminal. Without one, use a plan: pingone-setup apply --plan FILE (see pingone-setup export to get one from an existing app), or --accessible to answer line by line"))
 		}
 	}
 	plan := flows.Plan{EnvironmentID: c.targetEnv, SignInUser: user}
