@@ -348,6 +348,9 @@ func (r *lineRun) handoffText() string {
 		row("Region", c.Region)
 	}
 	b.WriteString("\n" + m.checksView(w))
+	if v := m.askAdminView(w); v != "" && !m.state.Succeeded() {
+		b.WriteString(v)
+	}
 	if lines := summary(m.created); len(lines) > 0 {
 		b.WriteString("\n  Created\n")
 		for _, l := range lines {

@@ -241,3 +241,11 @@ func TestTheEnvFileDialogIsInViewOnASmallTerminal(t *testing.T) {
 		t.Errorf("enter in the dialog should write ./.env: %v\n%s", err, h.screen())
 	}
 }
+
+func TestAHandOffThatDoesNotWorkBecauseOfRolesTheAdminMayNotGrantSaysWhomToAsk(t *testing.T) {
+	h := newHarnessAt(t, 100, 80)
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	h.key("down") // Skip: I will fix roles myself
+	h.toDone()
+	h.wantScreen("Your Worker app is not working yet", "Ask your admin", "ROLE=role-env-admin", "Directory > Users > jdoe")
+}

@@ -411,6 +411,9 @@ func (m Model) previewView(p flows.Preview, w int) string {
 // askAdminView is what to send to an admin who may grant the fix when the admin running the
 // setup may not: the message, the API calls, the console steps. Empty otherwise.
 func (m Model) askAdminView(w int) string {
+	if m.state.Report == nil {
+		return ""
+	}
 	req, ok := flows.AskAdmin(*m.state.Report, m.state.Target, m.env.Region)
 	if !ok {
 		return ""
@@ -512,6 +515,9 @@ func (m Model) handoffView(w int) (view string, dialogEnd int) {
 		b.WriteString(indent(hang(s.Label.Render(fmt.Sprintf("%-16s", "Verify"))+m.spinner.View()+" "+label+"…", w-2), 2) + "\n")
 	default:
 		b.WriteString(m.checksView(w))
+		if v := m.askAdminView(w - 2); v != "" && !m.state.Succeeded() {
+			b.WriteString("\n" + indent(strings.Trim(v, "\n"), 2) + "\n")
+		}
 		if m.canProve() {
 			b.WriteString(indent(hang(s.Faint.Render("Press p to prove it now: sign in as "+m.state.SignInUser.Username+" through the app in your browser."), w-2), 2) + "\n")
 		}
