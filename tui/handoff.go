@@ -97,11 +97,9 @@ func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	}
 	c := *m.state.Credentials
 	switch msg.String() {
-	case "pgdown":
-		m.hand.scroll++
-		return m, nil, true
-	case "pgup":
-		m.hand.scroll = max(m.hand.scroll-1, 0)
+	case "pgdown", "pgup":
+		view, _ := m.handoffView(m.textWidth())
+		m.hand.scroll = pageScroll(m.hand.scroll, msg.String() == "pgdown", m.height, maxScroll(view, m.height-4))
 		return m, nil, true
 	case "v":
 		if c.ClientSecret != "" {

@@ -504,11 +504,9 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	switch msg.String() {
-	case "pgdown":
-		m.preScroll++
-		return m, nil
-	case "pgup":
-		m.preScroll = max(m.preScroll-1, 0)
+	case "pgdown", "pgup":
+		l := m.fullWidth()
+		m.preScroll = pageScroll(m.preScroll, msg.String() == "pgdown", m.height, maxScroll(l.text, l.room))
 		return m, nil
 	case "esc":
 		if !m.filtering() {
@@ -520,6 +518,15 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m.updateForms(msg)
+}
+
+// pageScroll moves a scroll offset half a screen down or up, from 0 to most.
+func pageScroll(off int, down bool, height, most int) int {
+	page := max(height/2, 1)
+	if down {
+		return min(off+page, most)
+	}
+	return max(min(off, most)-page, 0)
 }
 
 // updateForms hands a message to whichever form is open and acts on its completion.

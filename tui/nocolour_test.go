@@ -100,19 +100,24 @@ func TestALongVerdictScrollsWithPgDownAndTheQuestionStays(t *testing.T) {
 		t.Fatalf("at 80x24 the verdict should be cut, with pgdown offered:\n%s", first)
 	}
 	h.key("pgdown")
-	h.key("pgdown")
 	second := h.screen()
-	if !strings.Contains(second, "↑ 2 more (pgup)") {
-		t.Errorf("after two pgdown two lines are above:\n%s", second)
+	if !strings.Contains(second, "↑ 12 more (pgup)") { // half of the 24 lines
+		t.Errorf("pgdown scrolls half a screen:\n%s", second)
+	}
+	for range 20 {
+		h.key("pgdown")
+	}
+	if sc := h.screen(); !strings.Contains(sc, "Directory > Users > jdoe") || strings.Contains(sc, "(pgdown)") {
+		t.Errorf("pgdown stops at the end, which shows the last of the verdict:\n%s", sc)
 	}
 	for _, sc := range []string{first, second} {
 		if !strings.Contains(sc, "Environment Admin to jdoe at environment scope?") || !strings.Contains(sc, "> Try to assign them") {
 			t.Errorf("the question and its options must stay on screen:\n%s", sc)
 		}
 	}
-	h.key("pgup")
-	h.key("pgup")
-	h.key("pgup")
+	for range 3 {
+		h.key("pgup") // from the end: few presses are enough, however many pgdowns there were
+	}
 	if h.screen() != first {
 		t.Errorf("pgup back to the top should show the first screen again:\n%s", h.screen())
 	}

@@ -111,29 +111,47 @@ func (m Model) View() string {
 			return m.layout(body, m.logView(), help)
 		}
 	}
-	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it,
-	// the part before its form cut to fit.
-	w := m.textWidth()
-	title, pre, ask, more, main := m.panelParts(w)
-	title = m.styles.Faint.Render(m.progressLine()+"  ·  ") + title
-	// The question and the form stay on screen; what comes before them (the verdict), and the
-	// question's explanation when even that does not fit, scroll above them.
-	room := m.height - 4 - lipgloss.Height(title) - lipgloss.Height(main)
+	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it.
+	l := m.fullWidth()
+	return m.layout(joinLines(l.title, l.above, m.scrolled(l.text, l.room), l.below, l.main), "", help)
+}
+
+// panelLayout is a full-width panel: its title, what stays above the text that scrolls, that
+// text and the lines it has, what stays below it, and the form.
+type panelLayout struct {
+	title, above, text, below, main string
+	room                            int
+}
+
+// fullWidth lays the panel out across the screen. The question and the form stay on screen;
+// what comes before them (the verdict, the review), and the question's explanation when even
+// that does not fit, scroll above them.
+func (m Model) fullWidth() panelLayout {
+	title, pre, ask, more, main := m.panelParts(m.textWidth())
+	l := panelLayout{title: m.styles.Faint.Render(m.progressLine()+"  ·  ") + title, main: main}
+	room := m.height - 4 - lipgloss.Height(l.title) - lipgloss.Height(main)
 	fixed := joinLines(ask, more)
 	if fixed == "" || lipgloss.Height(fixed)+4 <= room {
 		if pre != "" && fixed != "" {
 			fixed = "\n" + fixed
 		}
-		pre = m.scrolled(pre, room-lipgloss.Height(fixed))
-		return m.layout(joinLines(title, pre, fixed, main), "", help)
+		l.text, l.below, l.room = pre, fixed, room-lipgloss.Height(fixed)
+		return l
 	}
 	// Too long: the explanation scrolls too, after the verdict; the question stays, above the
 	// verdict when there is none (the preset's review: its title, then the settings).
-	room -= lipgloss.Height(ask)
+	l.room = room - lipgloss.Height(ask)
 	if pre == "" {
-		return m.layout(joinLines(title, ask, m.scrolled(more, room), main), "", help)
+		l.above, l.text = ask, more
+	} else {
+		l.text, l.below = joinLines(pre, more), ask
 	}
-	return m.layout(joinLines(title, m.scrolled(joinLines(pre, more), room), ask, main), "", help)
+	return l
+}
+
+// maxScroll is the largest useful offset of text shown in room lines (one says what is cut).
+func maxScroll(text string, room int) int {
+	return max(strings.Count(text, "\n")+1-(room-1), 0)
 }
 
 // scrolled is the text above the form cut to room lines, from line preScroll on, with a line
