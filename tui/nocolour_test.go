@@ -147,3 +147,16 @@ func TestWithoutColourTogglingAMultiSelectOptionChangesItsBox(t *testing.T) {
 		t.Errorf("x should flip the box of AUTHORIZATION_CODE without colour: %v then %v\n%s", b, a, after)
 	}
 }
+
+func TestTheHelpOffersPgDownOnlyWhenSomethingIsCut(t *testing.T) {
+	h := newHarness(t)
+	if strings.Contains(h.screen(), "pgdn") {
+		t.Errorf("the environment step fits 80x24; no pgdn:\n%s", h.screen())
+	}
+	h.enterUntil(flows.StepRoleFix, phaseInput)
+	h.wantScreen("pgdn/pgup more")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 80})
+	if strings.Contains(h.screen(), "pgdn") {
+		t.Errorf("the verdict fits 100x80; no pgdn:\n%s", h.screen())
+	}
+}
