@@ -25,8 +25,9 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	go vet ./...
 
-golden: ## Rewrite the TUI golden files after an intended change
+golden: ## Rewrite the TUI and Terraform-export golden files after an intended change
 	go test ./tui -run Golden -update
+	go test ./flows -run TerraformExportOfEachPreset -update
 
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 10s

@@ -59,7 +59,10 @@ var (
 	detailFields = []field{
 		stringField("description", func(a *pingone.Application) *string { return &a.Description }, func(s AppSpec) string { return s.Description }),
 	}
-	enableFields = []field{{
+	// The field table's settings of the console's Overview and Configuration tabs.
+	overviewFields = moreFields("Overview")
+	configFields   = moreFields("Configuration")
+	enableFields   = []field{{
 		Name:   "enabled",
 		Get:    func(a pingone.Application) string { return strconv.FormatBool(a.Enabled) },
 		Set:    func(a *pingone.Application, s AppSpec) { a.Enabled = s.Enabled == nil || *s.Enabled },
@@ -100,7 +103,7 @@ var (
 		},
 		InPlan: func(s AppSpec) bool { return s.AdminOnly != nil },
 	}}
-	allFields = slices.Concat(detailFields, enableFields, oidcFields, accessFields)
+	allFields = slices.Concat(detailFields, overviewFields, enableFields, oidcFields, configFields, accessFields)
 )
 
 func sortedCopy(v []string) []string {
@@ -141,7 +144,10 @@ func NewApplication(spec AppSpec) pingone.Application {
 // createdChanges lists the fields a create sets, for the report.
 func createdChanges(step string, app pingone.Application, applied bool) []Change {
 	out := []Change{{Step: step, Action: Created, Object: appObject(app), Applied: applied}}
-	for _, f := range allFields {
+	for _, f := range append(allFields, groupField(AppSpec{}, nil, nil)) {
+		if st, ok := SettingByKey(f.Name); ok && st.Default != "" && f.Get(app) == st.Default {
+			continue // PingOne's default, which the plan did not ask for
+		}
 		if v := f.Get(app); v != "" {
 			out = append(out, Change{Step: step, Action: Created, Object: appObject(app), Field: f.Name, To: v, Applied: applied})
 		}

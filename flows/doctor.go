@@ -31,6 +31,7 @@ const (
 	FindGuideDiffers        = "GUIDE_DIFFERS"
 	FindAdminOnlyGate       = "ADMIN_ONLY_GATE"
 	FindGroupPolicyGate     = "GROUP_POLICY_GATE"
+	FindUnmodelled          = "SETTINGS_NOT_IN_PLANS"
 	FindRoleViaGroup        = "ROLE_VIA_GROUP"
 	FindRoleCannotTell      = "ROLE_CANNOT_TELL"
 	FindRolePending         = "ROLE_PENDING"
@@ -69,7 +70,7 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 	wait := Prefetch(ctx, env, doctorSteps(), State{Plan: Plan{EnvironmentID: envID, SignInUser: user,
 		Application: AppSpec{GrantTypes: []string{pingone.GrantAuthorizationCode}}}})
 	defer wait()
-	live, err := ReadLive(ctx, env.API, envID, appRef)
+	live, err := readLive(ctx, env.API, envID, appRef, true)
 	if err != nil {
 		if errors.Is(err, ErrAppNotFound) {
 			return Diagnosis{Findings: []Finding{{Code: FindAppNotFound, Severity: SeverityError,
@@ -86,6 +87,11 @@ func Doctor(ctx context.Context, env Env, envID, appRef, user string, capabiliti
 	plan.SignInUser = user
 	d := Diagnosis{Live: live, Plan: plan}
 	d.Findings = configFindings(*live)
+	if more := Unmodelled(live.App); len(more) > 0 {
+		d.Findings = append(d.Findings, Finding{Code: FindUnmodelled, Severity: SeverityInfo,
+			Message: "The app also has " + strings.Join(more, ", ") + ", which no plan key carries: export lists them in a comment, and apply keeps them as they are",
+			Fix:     "Nothing to do for this app; an app made from its exported plan does not get them (set them in the console there)."})
+	}
 
 	// The role check runs the wizard's own steps on the live app.
 	s := State{Plan: plan, Target: live.Environment, App: &live.App, Roles: live.Roles, GrantedScopes: live.grantedScopes()}
@@ -106,8 +112,11 @@ func (d *Diagnosis) secretFacts(ctx context.Context, env Env, live *Live) {
 	if live.App.TokenEndpointAuthMethod == pingone.AuthMethodNone {
 		return
 	}
-	sec, err := env.API.GetApplicationSecret(ctx, live.Environment.ID, live.App.ID)
-	if err != nil {
+	sec, err := live.secret, live.secretErr
+	if sec == nil && err == nil {
+		sec, err = env.API.GetApplicationSecret(ctx, live.Environment.ID, live.App.ID)
+	}
+	if err != nil || sec == nil {
 		return
 	}
 	d.SecretFingerprint = Fingerprint(sec.Secret)

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pingone-setup/pingone-setup/flows"
@@ -165,5 +166,25 @@ func TestDoctorJudgesTheGroupPolicyAndRolesHeldThroughGroups(t *testing.T) {
 	}
 	if d.Healthy() || !slices.Contains(codes(d.Findings), flows.FindGroupPolicyGate) {
 		t.Errorf("admin outside the group: findings %v", codes(d.Findings))
+	}
+}
+
+func TestDoctorNamesTheSettingsNoPlanKeyCarries(t *testing.T) {
+	tn := newTenant(t)
+	tn.sim.AddApplication(tn.seed.Production.ID, map[string]any{
+		"name": "Iconic", "enabled": true, "type": "WORKER", "protocol": "OPENID_CONNECT",
+		"grantTypes": []string{"CLIENT_CREDENTIALS"}, "tokenEndpointAuthMethod": "CLIENT_SECRET_BASIC",
+		"icon": map[string]any{"id": "9f4e1c3a-5b2d-4e6f-8a7b-1c2d3e4f5a6b", "href": "https://assets.example.com/icon.png"},
+	})
+	d, err := flows.Doctor(context.Background(), tn.admin(), tn.seed.Production.ID, "Iconic", "", []string{"users:read"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, f := range d.Findings {
+		found = found || (f.Code == flows.FindUnmodelled && strings.Contains(f.Message, "icon") && f.Severity == flows.SeverityInfo)
+	}
+	if !found {
+		t.Fatalf("findings %+v", d.Findings)
 	}
 }

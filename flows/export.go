@@ -1,10 +1,12 @@
 package flows
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -20,11 +22,27 @@ type Live struct {
 	OpenIDResource string
 	Roles          []pingone.Role
 	AppRoles       []pingone.RoleAssignment
+	// GroupNames names the groups of the app's group membership policy, by ID (read only when
+	// the app has one).
+	GroupNames map[string]string
+	// SignOnPolicies are the app's sign-on policies by name in priority order (nil when it has
+	// none or they cannot be read).
+	SignOnPolicies []string
+
+	// secret is the app's secret, read beside the rest for doctor only (readLive's withSecret).
+	secret    *pingone.ApplicationSecret
+	secretErr error
 }
 
 // ReadLive finds an application by ID or exact name in envID and reads its grants, its role
 // assignments and the role table, in parallel where the reads are independent.
 func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
+	return readLive(ctx, api, envID, ref, false)
+}
+
+// readLive is ReadLive that also reads the app's secret beside its grants when withSecret
+// (doctor names it by fingerprint): no round trip waits for it.
+func readLive(ctx context.Context, api API, envID, ref string, withSecret bool) (*Live, error) {
 	l := &Live{}
 	var app *pingone.Application
 	err := parallel(
@@ -49,6 +67,30 @@ func ReadLive(ctx context.Context, api API, envID, ref string) (*Live, error) {
 				func() (err error) {
 					l.AppRoles, err = api.ListApplicationRoleAssignments(ctx, envID, app.ID)
 					return wrap("list the application's role assignments", err)
+				},
+				func() error {
+					if app.AccessControl == nil || app.AccessControl.Group == nil {
+						return nil
+					}
+					groups, err := api.ListGroups(ctx, envID, "")
+					if err != nil {
+						return nil // names only: without them the export keeps the IDs
+					}
+					l.GroupNames = map[string]string{}
+					for _, g := range groups {
+						l.GroupNames[g.ID] = g.Name
+					}
+					return nil
+				},
+				func() error {
+					l.SignOnPolicies = livePolicies(ctx, api, envID, app.ID)
+					return nil
+				},
+				func() error {
+					if withSecret && app.TokenEndpointAuthMethod != pingone.AuthMethodNone {
+						l.secret, l.secretErr = api.GetApplicationSecret(ctx, envID, app.ID)
+					}
+					return nil
 				},
 			)
 		},
@@ -141,6 +183,16 @@ func Export(l Live) Plan {
 		spec.ResponseTypes = nil
 	}
 	spec.Scopes = liveScopes(l)
+	spec.More = moreFromLive(a) // the field table's settings
+	spec.SignOnPolicies = slices.Clone(l.SignOnPolicies)
+	if ac := a.AccessControl; ac != nil && ac.Group != nil && len(ac.Group.Groups) > 0 {
+		ga := &GroupAccess{Type: ac.Group.Type}
+		for _, g := range ac.Group.Groups {
+			ga.Groups = append(ga.Groups, cmp.Or(l.GroupNames[g.ID], g.ID))
+		}
+		sort.Strings(ga.Groups)
+		spec.GroupAccess = ga
+	}
 	byID := map[string]string{}
 	for _, r := range l.Roles {
 		byID[r.ID] = r.Name
@@ -182,4 +234,50 @@ func scopeString(s pingone.RoleScope, env pingone.Environment) string {
 		return "organization"
 	}
 	return strings.ToLower(s.Type) + ":" + s.ID
+}
+
+// Unmodelled lists the settings a live app has that no plan key carries (corsSettings, icon,
+// signing, ...), sorted: apply leaves them as they are (an update sends them back unchanged), and
+// export says so in a comment rather than drop them silently.
+func Unmodelled(a pingone.Application) []string {
+	var out []string
+	for k, v := range a.Extra {
+		if _, ok := settingIndex[k]; ok || slices.Contains(readOnlyExtra, k) || string(v) == "null" {
+			continue
+		}
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// readOnlyExtra are keys PingOne returns that are not settings: identifiers and secrets.
+var readOnlyExtra = []string{"clientId", "clientSecret", "_embedded"}
+
+// ExportUser adds to an exported plan the user who signs in through the app and the roles they
+// hold of their own (not through groups: a group's roles belong to the group), so applying the
+// plan elsewhere checks and gives that user the same roles.
+func ExportUser(ctx context.Context, api API, l Live, p *Plan, user string) error {
+	u, err := FindUser(ctx, api, l.Environment.ID, user)
+	if err != nil {
+		return err
+	}
+	ras, err := api.ListUserRoleAssignments(ctx, l.Environment.ID, u.ID)
+	if err != nil {
+		return wrap("list the role assignments of "+u.Username, err)
+	}
+	names := map[string]string{}
+	for _, r := range l.Roles {
+		names[r.ID] = r.Name
+	}
+	p.SignInUser = u.Username
+	p.UserRoleAssignments = nil
+	for _, ra := range ras {
+		if names[ra.Role.ID] == "" || ra.Scope.Type == pingone.ScopeTypeApplication {
+			continue
+		}
+		p.UserRoleAssignments = append(p.UserRoleAssignments, UserRoleAssignment{User: u.Username, Role: names[ra.Role.ID], Scope: scopeString(ra.Scope, l.Environment)})
+	}
+	slices.SortFunc(p.UserRoleAssignments, func(a, b UserRoleAssignment) int { return cmp.Compare(a.Role+a.Scope, b.Role+b.Scope) })
+	return nil
 }

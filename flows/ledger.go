@@ -20,6 +20,8 @@ const (
 	CreatedGrant              = "grant"
 	CreatedUserRoleAssignment = "userRoleAssignment"
 	CreatedAppRoleAssignment  = "applicationRoleAssignment"
+	// CreatedSignOnPolicyAssignment goes with its application, as grants do.
+	CreatedSignOnPolicyAssignment = "signOnPolicyAssignment"
 )
 
 // LedgerEntry is one object a run created in PingOne.

@@ -3,10 +3,13 @@ package flows
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +18,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 // Plan is what a setup must reach: the plan file of product.md, whose keys mirror the PingOne API.
@@ -48,23 +53,120 @@ const (
 // AppSpec is the desired Worker application. Nil pointers and empty lists mean "not set": the
 // preset (or PingOne's default) applies.
 type AppSpec struct {
-	Name                                   string           `yaml:"name" json:"name"`
-	Description                            string           `yaml:"description,omitempty" json:"description,omitempty"`
-	Enabled                                *bool            `yaml:"enabled,omitempty" json:"enabled,omitempty"`
-	GrantTypes                             []string         `yaml:"grantTypes,omitempty" json:"grantTypes,omitempty"`
-	ResponseTypes                          []string         `yaml:"responseTypes,omitempty" json:"responseTypes,omitempty"`
-	PKCEEnforcement                        string           `yaml:"pkceEnforcement,omitempty" json:"pkceEnforcement,omitempty"`
-	TokenEndpointAuthMethod                string           `yaml:"tokenEndpointAuthMethod,omitempty" json:"tokenEndpointAuthMethod,omitempty"`
-	RedirectURIs                           []string         `yaml:"redirectUris,omitempty" json:"redirectUris,omitempty"`
-	RefreshTokenDuration                   *Duration        `yaml:"refreshTokenDuration,omitempty" json:"refreshTokenDuration,omitempty"`
-	RefreshTokenRollingDuration            *Duration        `yaml:"refreshTokenRollingDuration,omitempty" json:"refreshTokenRollingDuration,omitempty"`
-	RefreshTokenRollingGracePeriodDuration *Duration        `yaml:"refreshTokenRollingGracePeriodDuration,omitempty" json:"refreshTokenRollingGracePeriodDuration,omitempty"`
-	AdminOnly                              *bool            `yaml:"adminOnly,omitempty" json:"adminOnly,omitempty"`
-	Scopes                                 []string         `yaml:"scopes,omitempty" json:"scopes,omitempty"`
-	RoleAssignments                        []RoleAssignment `yaml:"roleAssignments,omitempty" json:"roleAssignments,omitempty"`
+	Name                                   string    `yaml:"name" json:"name"`
+	Description                            string    `yaml:"description,omitempty" json:"description,omitempty"`
+	Enabled                                *bool     `yaml:"enabled,omitempty" json:"enabled,omitempty"`
+	GrantTypes                             []string  `yaml:"grantTypes,omitempty" json:"grantTypes,omitempty"`
+	ResponseTypes                          []string  `yaml:"responseTypes,omitempty" json:"responseTypes,omitempty"`
+	PKCEEnforcement                        string    `yaml:"pkceEnforcement,omitempty" json:"pkceEnforcement,omitempty"`
+	TokenEndpointAuthMethod                string    `yaml:"tokenEndpointAuthMethod,omitempty" json:"tokenEndpointAuthMethod,omitempty"`
+	RedirectURIs                           []string  `yaml:"redirectUris,omitempty" json:"redirectUris,omitempty"`
+	RefreshTokenDuration                   *Duration `yaml:"refreshTokenDuration,omitempty" json:"refreshTokenDuration,omitempty"`
+	RefreshTokenRollingDuration            *Duration `yaml:"refreshTokenRollingDuration,omitempty" json:"refreshTokenRollingDuration,omitempty"`
+	RefreshTokenRollingGracePeriodDuration *Duration `yaml:"refreshTokenRollingGracePeriodDuration,omitempty" json:"refreshTokenRollingGracePeriodDuration,omitempty"`
+	AdminOnly                              *bool     `yaml:"adminOnly,omitempty" json:"adminOnly,omitempty"`
+	// GroupAccess admits only members of the named groups (the console's Access tab, group
+	// membership policy: accessControl.group, the names resolved to IDs before anything is
+	// written).
+	GroupAccess *GroupAccess `yaml:"groupAccess,omitempty" json:"groupAccess,omitempty"`
+	// SignOnPolicies are the app's sign-on policies by name, first evaluated first (the console's
+	// Policies tab; priority 1, 2, ...). Unset leaves the app's as they are; PingOne's default
+	// policy applies to an app that has none.
+	SignOnPolicies  []string         `yaml:"signOnPolicies,omitempty" json:"signOnPolicies,omitempty"`
+	Scopes          []string         `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+	RoleAssignments []RoleAssignment `yaml:"roleAssignments,omitempty" json:"roleAssignments,omitempty"`
 	// AssignActorRoles lets the new worker inherit its creator's roles. Off unless asked: least
 	// privilege.
 	AssignActorRoles bool `yaml:"assignActorRoles,omitempty" json:"assignActorRoles,omitempty"`
+	// More holds the settings of the field table (fieldtable.go) the plan sets, by their API
+	// names, beside the keys above: string, bool, int or []string values.
+	More map[string]any `yaml:",inline" json:"-"`
+}
+
+// MarshalJSON writes the table-held settings beside the typed ones, as a plan file has them.
+func (a AppSpec) MarshalJSON() ([]byte, error) {
+	type plain AppSpec
+	b, err := json.Marshal(plain(a))
+	if err != nil || len(a.More) == 0 {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for k, v := range a.More {
+		if m[k], err = json.Marshal(v); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a key that is neither typed nor in the table is
+// an error, as in a plan file.
+func (a *AppSpec) UnmarshalJSON(b []byte) error {
+	type plain AppSpec
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	typed := planFields(reflect.TypeFor[AppSpec]()).index
+	for k, raw := range m {
+		if _, ok := typed[k]; ok {
+			continue
+		}
+		s, ok := settingIndex[k]
+		if !ok {
+			return fmt.Errorf("application: unknown key %q", k)
+		}
+		var v any
+		var err error
+		switch s.Kind {
+		case KindBool:
+			var x bool
+			err, v = json.Unmarshal(raw, &x), x
+		case KindInt:
+			var x int
+			err, v = json.Unmarshal(raw, &x), x
+		case KindURLs, KindEnums:
+			var x []string
+			err, v = json.Unmarshal(raw, &x), x
+		case KindCORS:
+			var x CORSSettings
+			err, v = json.Unmarshal(raw, &x), x
+		default:
+			var x string
+			err, v = json.Unmarshal(raw, &x), x
+		}
+		if err != nil {
+			return fmt.Errorf("application.%s: %w", k, err)
+		}
+		if p.More == nil {
+			p.More = map[string]any{}
+		}
+		p.More[k] = v
+	}
+	*a = AppSpec(p)
+	return nil
+}
+
+// GroupAccess is a group membership policy: Type ANY_GROUP (a member of one of the groups may
+// sign in; the default) or ALL_GROUPS (of every one), Groups by name (or ID).
+type GroupAccess struct {
+	Type   string   `yaml:"type,omitempty" json:"type,omitempty"`
+	Groups []string `yaml:"groups" json:"groups"`
+}
+
+// policyType is Type, or ANY_GROUP when left out.
+func (g GroupAccess) policyType() string {
+	if g.Type == "" {
+		return pingone.GroupPolicyAnyGroup
+	}
+	return g.Type
 }
 
 // RoleAssignment names a role and where it applies: "environment" (the target environment),
@@ -297,6 +399,7 @@ type planDecoder struct {
 	budget    int            // nodes left to visit: bounds what aliases can make of a small file
 	exhausted bool
 	walked    map[*yaml.Node]bool // mappings whose keys were checked: an alias to one is not re-reported
+	suggested int                 // unknown keys given a "did you mean"
 }
 
 func (d *planDecoder) add(line int, field, format string, args ...any) {
@@ -453,15 +556,90 @@ func (d *planDecoder) mapping(n *yaml.Node, at int, field string, v reflect.Valu
 		}
 		seen[k.Value] = k.Line
 		f, ok := fields.index[k.Value]
+		if !ok && v.Type() == appSpecType {
+			if st, ok := settingIndex[k.Value]; ok {
+				d.lines[path] = k.Line
+				d.setting(n.Content[i+1], path, st, v)
+				continue
+			}
+		}
 		if !ok {
 			if report {
-				d.add(k.Line, path, "unknown key%s", suggest(k.Value, fields.names))
+				names := fields.names
+				if v.Type() == appSpecType {
+					names = appSpecKeys()
+				}
+				hint := ""
+				if d.suggested < maxShownProblems { // a suggestion costs: only for what is shown
+					d.suggested++
+					hint = suggest(k.Value, names)
+				}
+				d.add(k.Line, path, "unknown key%s", hint)
 			}
 			continue
 		}
 		d.lines[path] = k.Line
 		d.decode(n.Content[i+1], path, v.Field(f))
 	}
+}
+
+var appSpecType = reflect.TypeFor[AppSpec]()
+
+// appSpecKeys are the keys an application: mapping takes: its typed fields and the field table's.
+func appSpecKeys() []string {
+	names := slices.Concat(planFields(appSpecType).names, moreKeys())
+	sort.Strings(names)
+	return names
+}
+
+// setting decodes the value of a field-table setting into the AppSpec v's More.
+func (d *planDecoder) setting(n *yaml.Node, field string, st *Setting, v reflect.Value) {
+	at := n.Line
+	if n = d.visit(n); n == nil || isNull(n) {
+		return
+	}
+	before := len(d.problems)
+	var val any
+	switch st.Kind {
+	case KindBool:
+		var b bool
+		d.decode(n, field, reflect.ValueOf(&b).Elem())
+		val = b
+	case KindInt:
+		if n.Kind != yaml.ScalarNode {
+			d.add(at, field, "expected a whole number, got %s", describeNode(n))
+			return
+		}
+		i, err := strconv.Atoi(n.Value)
+		if err != nil {
+			d.add(at, field, "expected a whole number, got %s", describeNode(n))
+			return
+		}
+		val = i
+	case KindURLs, KindEnums:
+		var l []string
+		d.decode(n, field, reflect.ValueOf(&l).Elem())
+		if len(l) == 0 {
+			return // an empty list means not set
+		}
+		val = l
+	case KindCORS:
+		var c CORSSettings
+		d.decode(n, field, reflect.ValueOf(&c).Elem())
+		val = c
+	default:
+		var str string
+		d.decode(n, field, reflect.ValueOf(&str).Elem())
+		val = str
+	}
+	if len(d.problems) > before {
+		return
+	}
+	more := v.FieldByName("More")
+	if more.IsNil() {
+		more.Set(reflect.MakeMap(more.Type()))
+	}
+	more.SetMapIndex(reflect.ValueOf(st.Key), reflect.ValueOf(val))
 }
 
 // structFields are the plan keys of a struct type: its fields' yaml names.
@@ -564,7 +742,37 @@ func suggest(key string, names []string) string {
 			return fmt.Sprintf(" (did you mean %q?)", k)
 		}
 	}
+	// A typo: within two edits of one key (behaviour for behavior), for keys long enough that
+	// two edits do not make another word.
+	if len(key) >= 5 && len(key) <= 64 {
+		for _, k := range names {
+			if editDistance(strings.ToLower(key), strings.ToLower(k)) <= 2 {
+				return fmt.Sprintf(" (did you mean %q?)", k)
+			}
+		}
+	}
 	return ""
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func joinPath(path, key string) string {
@@ -622,8 +830,26 @@ func (p Plan) WithPreset() (Plan, error) {
 	if a.AdminOnly == nil {
 		a.AdminOnly = d.AdminOnly
 	}
+	if a.GroupAccess == nil {
+		a.GroupAccess = d.GroupAccess
+	}
+	if a.SignOnPolicies == nil {
+		a.SignOnPolicies = d.SignOnPolicies
+	}
 	if a.Scopes == nil {
 		a.Scopes = d.Scopes
+	}
+	if len(d.More) > 0 {
+		more := maps.Clone(a.More) // the caller's plan keeps its own map
+		if more == nil {
+			more = map[string]any{}
+		}
+		for k, v := range d.More {
+			if _, set := more[k]; !set {
+				more[k] = v
+			}
+		}
+		a.More = more
 	}
 	if len(p.Capabilities) == 0 {
 		p.Capabilities = pr.Capabilities

@@ -19,9 +19,9 @@ const (
 	FromDefault  = "PingOne's default"
 )
 
-// Setting is one application setting as the setup will leave it, and where its value comes
-// from (FromPreset, FromAnswer, FromExisting or FromDefault).
-type Setting struct {
+// SettingSource is one application setting as the setup will leave it, and where its value
+// comes from (FromPreset, FromAnswer, FromExisting or FromDefault).
+type SettingSource struct {
 	Name   string `json:"name"`
 	Value  string `json:"value"`
 	Source string `json:"source"`
@@ -30,7 +30,9 @@ type Setting struct {
 // Preview is what the setup would do, computed by a dry run of its writing steps before any of
 // them runs.
 type Preview struct {
-	Settings []Setting   `json:"settings"`
+	Settings []SettingSource `json:"settings"`
+	// Unset are the settings nothing sets and whose PingOne default is none or not known.
+	Unset    []string    `json:"unset,omitempty"`
 	Changes  []Change    `json:"changes"`
 	Report   *RoleReport `json:"roles,omitempty"`
 	Findings []Finding   `json:"findings,omitempty"`
@@ -39,33 +41,43 @@ type Preview struct {
 // previewSteps are the steps the preview runs dry: those that write, and the role check.
 var previewSteps = []string{StepCreate, StepEnable, StepOIDC, StepScopes, StepAccess, StepRoles}
 
-// Settings lists every application setting the plan controls, as the setup will leave it, with
-// where its value comes from: the preset, the admin's answers (flags included), the existing app
-// being updated (a setting the plan leaves alone), or PingOne's default (nothing sets it).
-func Settings(s State) []Setting {
+// SettingSources lists the application settings that apply to the plan, as the setup will leave
+// them, with where each value comes from: the preset, the admin's answers (flags included), the
+// existing app being updated (a setting the plan leaves alone), or PingOne's default (nothing
+// sets it; the field table's Default says what that is). unset are the settings left to
+// PingOne with no default known.
+func SettingSources(s State) (out []SettingSource, unset []string) {
 	preset, hasPreset := PresetByName(s.Plan.Preset)
 	hasPreset = hasPreset && s.Plan.Preset != "custom"
 	spec := s.Plan.Application
-	out := []Setting{{Name: "name", Value: spec.Name, Source: FromAnswer}}
+	name := SettingSource{Name: "name", Value: spec.Name, Source: FromAnswer}
 	if hasPreset && spec.Name == preset.App.Name {
-		out[0].Source = FromPreset
+		name.Source = FromPreset
 	}
+	out = append(out, name)
 	var blank pingone.Application
 	for _, f := range allFields {
-		var set Setting
+		row, inTable := settingRow(f.Name)
+		if inTable && row.Applies != nil && !row.Applies(spec) {
+			continue // e.g. jwksUrl without PRIVATE_KEY_JWT
+		}
+		var set SettingSource
 		switch {
 		case f.InPlan(spec):
 			want, _ := applyFields("", blank, spec, []field{f}, false)
-			set = Setting{Name: f.Name, Value: f.Get(want), Source: FromAnswer}
+			set = SettingSource{Name: f.Name, Value: f.Get(want), Source: FromAnswer}
 			if hasPreset && f.InPlan(preset.App) {
 				if p, _ := applyFields("", blank, preset.App, []field{f}, false); f.Get(p) == set.Value {
 					set.Source = FromPreset
 				}
 			}
-		case s.App != nil && s.App.ID != "":
-			set = Setting{Name: f.Name, Value: f.Get(*s.App), Source: FromExisting}
+		case s.App != nil && s.App.ID != "" && f.Get(*s.App) != "":
+			set = SettingSource{Name: f.Name, Value: f.Get(*s.App), Source: FromExisting}
+		case inTable && row.Default != "":
+			set = SettingSource{Name: f.Name, Value: row.Default, Source: FromDefault}
 		default:
-			set = Setting{Name: f.Name, Source: FromDefault}
+			unset = append(unset, f.Name)
+			continue
 		}
 		if set.Value == "" {
 			set.Value = "(none)"
@@ -77,9 +89,19 @@ func Settings(s State) []Setting {
 		if hasPreset && slices.Equal(sortedCopy(spec.Scopes), sortedCopy(preset.App.Scopes)) {
 			src = FromPreset
 		}
-		out = append(out, Setting{Name: "scopes", Value: joinComma(spec.Scopes), Source: src})
+		out = append(out, SettingSource{Name: "scopes", Value: joinComma(spec.Scopes), Source: src})
 	}
-	return out
+	return out, unset
+}
+
+// settingRow is the field table's row of a setting.
+func settingRow(key string) (Setting, bool) {
+	for _, r := range Settings {
+		if r.Key == key {
+			return r, true
+		}
+	}
+	return Setting{}, false
 }
 
 func joinComma(l []string) string {
@@ -107,7 +129,8 @@ func preparePreview(ctx context.Context, env Env, s State) (Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := Preview{Settings: Settings(s), Changes: slices.Clone(dry.Changes[before:]), Report: dry.Report, Findings: dry.Findings}
+	settings, unset := SettingSources(s)
+	p := Preview{Settings: settings, Unset: unset, Changes: slices.Clone(dry.Changes[before:]), Report: dry.Report, Findings: dry.Findings}
 	return func(s *State) { s.Preview = &p }, nil
 }
 

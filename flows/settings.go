@@ -26,6 +26,12 @@ func Summary(a AppSpec) []string {
 			out = append(out, fmt.Sprintf("%s: %s", f.Name, v))
 		}
 	}
+	if ga := a.GroupAccess; ga != nil {
+		out = append(out, fmt.Sprintf("groupAccess: %s of %s", ga.policyType(), strings.Join(ga.Groups, ", ")))
+	}
+	if len(a.SignOnPolicies) > 0 {
+		out = append(out, "signOnPolicies: "+strings.Join(a.SignOnPolicies, ", "))
+	}
 	if len(a.Scopes) > 0 {
 		out = append(out, "scopes: "+strings.Join(a.Scopes, ", "))
 	}
@@ -58,8 +64,8 @@ func settingsInputs(s *State) []Input {
 	a := func(s *State) *AppSpec { return &s.Plan.Application }
 	in := []Input{
 		{
-			Key: "grantTypes", Title: "Grant types", Kind: MultiSelect, Options: options(GrantTypes...),
-			Help: "How the connector gets tokens. Authorization code: an admin signs in (calls use that admin's roles). Client credentials: the app signs in as itself (calls use the app's roles).",
+			Key: "grantTypes", Title: settingTitle("grantTypes"), Kind: MultiSelect, Options: options(GrantTypes...),
+			Help: settingHelp("grantTypes"),
 			Get:  func(s *State) string { return strings.Join(a(s).GrantTypes, ",") },
 			Set: func(s *State, v string) error {
 				g := Split(v)
@@ -71,26 +77,26 @@ func settingsInputs(s *State) []Input {
 			},
 		},
 		{
-			Key: "responseTypes", Title: "Response types", Kind: MultiSelect, Options: options(ResponseTypes...),
-			Help: "CODE for the authorization code grant. PingOne does not combine CODE with TOKEN or ID_TOKEN.",
+			Key: "responseTypes", Title: settingTitle("responseTypes"), Kind: MultiSelect, Options: options(ResponseTypes...),
+			Help: settingHelp("responseTypes"),
 			Get:  func(s *State) string { return strings.Join(a(s).ResponseTypes, ",") },
 			Set:  func(s *State, v string) error { a(s).ResponseTypes = Split(v); return nil },
 		},
 		{
-			Key: "pkceEnforcement", Title: "PKCE", Kind: Select, Options: options(PKCEOptions...),
-			Help: "Proof key for code exchange on authorization code sign-ins. PingOne's default is OPTIONAL; S256_REQUIRED is safest when the connector supports it.",
+			Key: "pkceEnforcement", Title: settingTitle("pkceEnforcement"), Kind: Select, Options: options(PKCEOptions...),
+			Help: settingHelp("pkceEnforcement"),
 			Get:  func(s *State) string { return a(s).PKCEEnforcement },
 			Set:  func(s *State, v string) error { a(s).PKCEEnforcement = v; return nil },
 		},
 		{
-			Key: "tokenEndpointAuthMethod", Title: "Token endpoint authentication", Kind: Select, Options: options(AuthMethods...),
-			Help: "How the connector proves it is the app. CLIENT_SECRET_POST sends the secret in the form body, CLIENT_SECRET_BASIC in a header; NONE is for public clients with PKCE. Must match what the connector sends, or the token request fails with invalid_client.",
+			Key: "tokenEndpointAuthMethod", Title: settingTitle("tokenEndpointAuthMethod"), Kind: Select, Options: options(AuthMethods...),
+			Help: settingHelp("tokenEndpointAuthMethod"),
 			Get:  func(s *State) string { return a(s).TokenEndpointAuthMethod },
 			Set:  func(s *State, v string) error { a(s).TokenEndpointAuthMethod = v; return nil },
 		},
 		{
-			Key: "redirectUris", Title: "Redirect URIs (comma separated)", Kind: Text,
-			Help: "Where PingOne sends the admin back after sign-in. Must match the connector's callback exactly: https, no fragment, mind trailing slashes. Plain http only on 127.0.0.1 or localhost.",
+			Key: "redirectUris", Title: settingTitle("redirectUris"), Kind: Text,
+			Help: settingHelp("redirectUris"),
 			Get:  func(s *State) string { return strings.Join(a(s).RedirectURIs, ", ") },
 			Validate: func(v string) error {
 				for _, u := range Split(v) {
@@ -111,25 +117,22 @@ func settingsInputs(s *State) []Input {
 			Set: func(s *State, v string) error { a(s).RedirectURIs = Split(v); return nil },
 		},
 	}
-	in = append(in, durationInput("refreshTokenDuration", "Refresh token lifetime",
-		"How long a refresh token lives, e.g. 30d. PingOne's default is 30 days; range 60 seconds to 68 years.",
+	in = append(in, durationInput("refreshTokenDuration", settingTitle("refreshTokenDuration"), settingHelp("refreshTokenDuration"),
 		func(s *AppSpec) **Duration { return &s.RefreshTokenDuration }, func(d Duration) error { return ValidateRefreshDuration("the refresh token lifetime", d) }))
-	in = append(in, durationInput("refreshTokenRollingDuration", "Refresh token rolling lifetime",
-		"The longest a chain of refreshed tokens may live before the admin must sign in again, e.g. 180d. Must be at least the lifetime.",
+	in = append(in, durationInput("refreshTokenRollingDuration", settingTitle("refreshTokenRollingDuration"), settingHelp("refreshTokenRollingDuration"),
 		func(s *AppSpec) **Duration { return &s.RefreshTokenRollingDuration }, func(d Duration) error { return ValidateRefreshDuration("the rolling lifetime", d) }))
-	in = append(in, durationInput("refreshTokenRollingGracePeriodDuration", "Rolling grace period",
-		"How long the previous refresh token still works after a refresh, 0 to 1 day. PingOne's default is 0.",
+	in = append(in, durationInput("refreshTokenRollingGracePeriodDuration", settingTitle("refreshTokenRollingGracePeriodDuration"), settingHelp("refreshTokenRollingGracePeriodDuration"),
 		func(s *AppSpec) **Duration { return &s.RefreshTokenRollingGracePeriodDuration }, ValidateGracePeriod))
 	in = append(in,
 		Input{
-			Key: "adminOnly", Title: "Admin-only access", Kind: Confirm,
-			Help: "Only users holding an admin role may sign in to this app (accessControl.role.type ADMIN_USERS_ONLY). Recommended for Management API connectors.",
+			Key: "adminOnly", Title: settingTitle("adminOnly"), Kind: Confirm,
+			Help: settingHelp("adminOnly"),
 			Get:  func(s *State) string { return strconv.FormatBool(a(s).AdminOnly != nil && *a(s).AdminOnly) },
 			Set:  func(s *State, v string) error { b := v == "true"; a(s).AdminOnly = &b; return nil },
 		},
 		Input{
-			Key: "scopes", Title: "Scopes on the openid resource", Kind: MultiSelect, Options: options(OpenIDScopes...),
-			Help: "openid identifies the user; offline_access lets the connector get refresh tokens.",
+			Key: "scopes", Title: settingTitle("scopes"), Kind: MultiSelect, Options: options(OpenIDScopes...),
+			Help: settingHelp("scopes"),
 			Get:  func(s *State) string { return strings.Join(a(s).Scopes, ",") },
 			Set:  func(s *State, v string) error { a(s).Scopes = Split(v); return nil },
 		},

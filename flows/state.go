@@ -27,6 +27,11 @@ type State struct {
 	// renamed app is renamed, never created twice.
 	CreatedApp *pingone.Application
 
+	// GroupRefs are the groups of the plan's group membership policy, found by name before the
+	// app was created; GroupNames names every group of the target environment by ID.
+	GroupRefs  []pingone.Ref
+	GroupNames map[string]string
+
 	// SignInUser is the user who will sign in through the app (user-based grants).
 	SignInUser *pingone.User
 	// UserSuggestions are usernames of the target environment, offered while the admin types who

@@ -63,7 +63,7 @@ func PlanTeardown(ctx context.Context, env Env, dir, envID, appRef string) (Tear
 			p.Remove = append(p.Remove, c)
 		case CreatedApplication:
 			appEntry = &c
-		case CreatedGrant, CreatedAppRoleAssignment:
+		case CreatedGrant, CreatedAppRoleAssignment, CreatedSignOnPolicyAssignment:
 			// They go with the app.
 		}
 	}

@@ -168,6 +168,15 @@ func (p Plan) Validate() []Problem {
 		}
 	}
 	out = append(out, consistency(a)...)
+	out = append(out, validateMore(a)...)
+	out = append(out, validateGroupAccess(a.GroupAccess)...)
+	for i, n := range a.SignOnPolicies {
+		if strings.TrimSpace(n) == "" {
+			add(fmt.Sprintf("application.signOnPolicies[%d]", i), "a sign-on policy name is empty")
+		} else if slices.Index(a.SignOnPolicies, n) != i {
+			add(fmt.Sprintf("application.signOnPolicies[%d]", i), "%q is listed twice: a policy is assigned to an app once", n)
+		}
+	}
 	if a.RefreshTokenDuration != nil {
 		if err := ValidateRefreshDuration("refreshTokenDuration", *a.RefreshTokenDuration); err != nil {
 			add("application.refreshTokenDuration", "%v", err)

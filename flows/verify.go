@@ -218,6 +218,11 @@ func verifyApp(ctx context.Context, env Env, s State) (Result, error) {
 		v = unverified(rep, "no token request as the app can be made here")
 		return finishVerify(recheck, rep, v), nil
 	}
+	if errors.Is(tokenErr, pingone.ErrNoClientKey) {
+		// A PRIVATE_KEY_JWT app signs its token requests with the connector's private key.
+		v = unverified(rep, "the app authenticates with PRIVATE_KEY_JWT and the connector's private key was not given (--private-key-file)")
+		return finishVerify(recheck, rep, v), nil
+	}
 	if err := tokenErr; err != nil {
 		v.Outcome, v.Call, v.Message = OutcomeFailed, "POST /as/token", "the token request as the app failed: "+err.Error()
 		return finishVerify(recheck, rep, v), nil

@@ -55,9 +55,9 @@ func Steps() []Step {
 		{ID: StepPreview, Title: "Review before writing", Interactive: true, Prepare: preparePreview, Inputs: previewInputs},
 		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
 		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
-		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, oidcFields))},
+		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, overviewFields, oidcFields, configFields))},
 		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
-		{ID: StepAccess, Title: "Admin-only access", Run: fieldStep(StepAccess, accessFields)},
+		{ID: StepAccess, Title: "Admin-only access", Run: runAccess},
 		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
 		{ID: StepRoleFix, Title: "Fix roles", Skip: func(s *State) bool {
 			return s.Report == nil || (s.Report.Fix == nil && s.Report.AdminOnlyOff == nil)
@@ -255,6 +255,58 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 	if errs := s.Plan.Validate(); len(errs) > 0 {
 		return nil, &PlanError{Problems: errs}
 	}
+	// The groups of a group membership policy are found before anything is written: a name
+	// that matches none stops the run here.
+	refs, names, err := resolveGroups(ctx, env.API, s.Target.ID, s.Plan.Application.GroupAccess)
+	if err != nil {
+		return nil, err
+	}
+	s.GroupRefs, s.GroupNames = refs, names
+	if _, err := resolvePolicies(ctx, env.API, s.Target.ID, s.Plan.Application.SignOnPolicies); err != nil {
+		return nil, err // a policy name that matches none: found before anything is written
+	}
+	res, err := createApp(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	return func(st *State) {
+		if res != nil {
+			res(st)
+		}
+		st.GroupRefs, st.GroupNames = refs, names
+	}, nil
+}
+
+// runAccess brings admin-only access, the group membership policy and the sign-on policies to
+// the plan's (the console's Access and Policies tabs).
+func runAccess(ctx context.Context, env Env, s State) (Result, error) {
+	fs := append(slices.Clone(accessFields), groupField(s.Plan.Application, s.GroupRefs, s.GroupNames))
+	access, err := fieldStep(StepAccess, fs)(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	if access != nil {
+		access(&s)
+	}
+	policies, err := runPolicies(ctx, env, s)
+	if err != nil {
+		return nil, err
+	}
+	if access == nil && policies == nil {
+		return nil, nil
+	}
+	return func(st *State) {
+		if access != nil {
+			access(st)
+		}
+		if policies != nil {
+			policies(st)
+		}
+	}, nil
+}
+
+// createApp creates the plan's app, or adopts the one of its name (see runCreate).
+func createApp(ctx context.Context, env Env, s State) (Result, error) {
 	// Look again right before creating, whatever the state says: after Back, a retry or a lost
 	// response, the app of this name may exist already, and a setup never creates a twin. A list
 	// read moments ago (prefetched) will do; one from before the admin's answers will not.
@@ -278,6 +330,7 @@ func runCreate(ctx context.Context, env Env, s State) (Result, error) {
 		}, nil
 	}
 	want := NewApplication(s.Plan.Application)
+	want, _ = applyFields("", want, s.Plan.Application, []field{groupField(s.Plan.Application, s.GroupRefs, s.GroupNames)}, false)
 	if env.DryRun {
 		return func(s *State) { s.App = &want; s.record(createdChanges(StepCreate, want, false)...) }, nil
 	}
@@ -338,6 +391,12 @@ func fieldStep(step string, fs []field) func(context.Context, Env, State) (Resul
 		want, changes := applyFields(step, *s.App, s.Plan.Application, fs, !env.DryRun)
 		if len(changes) == 0 {
 			return nil, nil
+		}
+		for _, c := range changes {
+			if st, ok := SettingByKey(c.Field); ok && st.CreateOnly && !s.AppCreated {
+				return nil, fmt.Errorf("%s can be set only when PingOne creates the app, and it refuses a change (the app has %s, the plan %s): drop %s from the plan to keep the app's, or delete the app and apply again",
+					c.Field, c.From, c.To, c.Field)
+			}
 		}
 		if env.DryRun || s.App.ID == "" {
 			return func(s *State) { s.App = &want; s.record(changes...) }, nil

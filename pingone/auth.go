@@ -35,6 +35,10 @@ func ClientCredentials(ctx context.Context, authURL, envID, clientID, clientSecr
 		style = oauth2.AuthStyleInHeader
 	case AuthMethodClientSecretPost:
 		style = oauth2.AuthStyleInParams
+	case AuthMethodClientSecretJWT:
+		return ClientCredentialsJWT(ctx, authURL, envID, clientID, clientSecret, ClientKey{})
+	case AuthMethodPrivateKeyJWT:
+		return errSource{&TokenError{Description: ErrNoClientKey.Error(), Err: ErrNoClientKey}}
 	default:
 		return errSource{&TokenError{Description: fmt.Sprintf("token endpoint auth method %q is not supported for client credentials; use %s or %s", authMethod, AuthMethodClientSecretBasic, AuthMethodClientSecretPost)}}
 	}
@@ -49,6 +53,10 @@ func ClientCredentials(ctx context.Context, authURL, envID, clientID, clientSecr
 	}
 	return tokenErrorSource{src: cfg.TokenSource(ctx)}
 }
+
+// ErrNoClientKey: a PRIVATE_KEY_JWT app's token request is signed with the connector's private
+// key, which ClientCredentials does not have (ClientCredentialsJWT takes it).
+var ErrNoClientKey = errors.New("PRIVATE_KEY_JWT signs the token request with the connector's private key, which was not given")
 
 // StaticToken returns a token source for an access token obtained elsewhere (pasted,
 // or from PINGONE_API_ACCESS_TOKEN). If the token is a JWT whose exp has passed, the

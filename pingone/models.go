@@ -80,6 +80,12 @@ type AccessControlRole struct {
 	Type string `json:"type"`
 }
 
+// Group membership policies (accessControl.group.type).
+const (
+	GroupPolicyAnyGroup  = "ANY_GROUP"
+	GroupPolicyAllGroups = "ALL_GROUPS"
+)
+
 // AccessControlGroup is accessControl.group; Type is ANY_GROUP or ALL_GROUPS.
 type AccessControlGroup struct {
 	Type   string `json:"type"`

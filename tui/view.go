@@ -408,6 +408,9 @@ func (m Model) previewView(p flows.Preview, w int) string {
 	for _, set := range p.Settings {
 		b.WriteString(indent(hang(set.Name+": "+set.Value+s.Faint.Render("  ("+set.Source+")"), w-2), 2) + "\n")
 	}
+	if len(p.Unset) > 0 {
+		b.WriteString(indent(hang(s.Faint.Render("Not set (PingOne's default: none): ")+strings.Join(p.Unset, ", "), w-2), 2) + "\n")
+	}
 	b.WriteString("\n" + s.Title.Render("What will be made in PingOne:") + "\n")
 	lines := changeLines(p.Changes)
 	if len(lines) == 0 {

@@ -21,11 +21,11 @@ const annFooter = "pingone-setup/footer"
 func newRootCmd(s *streams) *cobra.Command {
 	root := newWizardCmd(s)
 	root.AddGroup(&cobra.Group{ID: "main", Title: "Commands:"}, &cobra.Group{ID: "more", Title: "More commands:"})
-	for _, sub := range []*cobra.Command{newApplyCmd(s), newDoctorCmd(s), newExportCmd(s), newRotateSecretCmd(s), newTeardownCmd(s)} {
+	for _, sub := range []*cobra.Command{newApplyCmd(s), newDoctorCmd(s), newExportCmd(s), newRotateSecretCmd(s), newTeardownCmd(s), newBundleCmd(s)} {
 		sub.GroupID = "main"
 		root.AddCommand(sub)
 	}
-	for _, sub := range []*cobra.Command{newSimulateCmd(s), newLogoutCmd(s)} {
+	for _, sub := range []*cobra.Command{newAuthCmd(s), newProfilesCmd(s), newSimulateCmd(s), newLogoutCmd(s)} {
 		sub.GroupID = "more"
 		root.AddCommand(sub)
 	}

@@ -39,7 +39,7 @@ var signInFlags = []string{
 	"target-environment-id", "propagation-timeout",
 	"region=PINGONE_REGION_CODE", "environment-id=PINGONE_ENVIRONMENT_ID", "client-id=PINGONE_CLIENT_ID",
 	"client-secret-file<PINGONE_CLIENT_SECRET", "token-file<PINGONE_API_ACCESS_TOKEN",
-	"login", "login-client-id", "login-port",
+	"login", "login-client-id", "login-port", "profile=PINGONE_PROFILE", "private-key-file",
 	"api-url=PINGONE_API_URL", "auth-url=PINGONE_AUTH_URL", "demo",
 	"output", "transcript",
 }
@@ -47,15 +47,23 @@ var signInFlags = []string{
 func TestTheCommandLineContractIsPinned(t *testing.T) {
 	with := func(own ...string) []string { return append(own, signInFlags...) }
 	want := map[string][]string{
-		"pingone-setup":               with("preset", "app-name", "user", "accessible", "show-secret", "version"),
-		"pingone-setup apply":         with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
-		"pingone-setup doctor":        with("app", "user", "capabilities"),
-		"pingone-setup export":        with("app"),
-		"pingone-setup rotate-secret": with("app", "previous-expires", "env-file", "yes", "show-secret"),
-		"pingone-setup teardown":      with("app", "dry-run", "yes"),
-		"pingone-setup simulate":      {"listen"},
-		"pingone-setup logout":        {},
-		"pingone-setup help":          {},
+		"pingone-setup":                 with("preset", "app-name", "user", "accessible", "show-secret", "version"),
+		"pingone-setup apply":           with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
+		"pingone-setup doctor":          with("app", "user", "capabilities"),
+		"pingone-setup export":          with("app", "format", "user"),
+		"pingone-setup rotate-secret":   with("app", "previous-expires", "env-file", "yes", "show-secret"),
+		"pingone-setup teardown":        with("app", "dry-run", "yes"),
+		"pingone-setup bundle":          with("app", "user", "capabilities", "out"),
+		"pingone-setup simulate":        {"listen", "seed", "save", "latency", "page-size", "fail-rate", "lost-response-rate", "propagation-delay"},
+		"pingone-setup logout":          {},
+		"pingone-setup auth":            {},
+		"pingone-setup auth login":      with(),
+		"pingone-setup auth status":     {"profile=PINGONE_PROFILE", "output"},
+		"pingone-setup profiles":        {"output"},
+		"pingone-setup profiles list":   {},
+		"pingone-setup profiles use":    {},
+		"pingone-setup profiles delete": {},
+		"pingone-setup help":            {},
 	}
 	got := map[string][]string{}
 	var walk func(*cobra.Command)

@@ -61,6 +61,11 @@ type common struct {
 	transcript       string
 	demo             bool
 	propagation      time.Duration
+	profile          string
+	privateKeyFile   string
+	// profileUsed names the profile that stood in for the sign-in flags, if one did;
+	// profileSaved the profile the sign-in was saved as.
+	profileUsed, profileSaved string
 
 	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
 	debug *debugLog
@@ -126,7 +131,10 @@ func (c *common) register(cmd *cobra.Command) {
 	metavar(fs, "auth-url", "URL")
 	envFlag(fs, "auth-url", annEnv, "PINGONE_AUTH_URL")
 	fs.BoolVar(&c.demo, "demo", false, "run against the built-in simulated PingOne (no account needed)")
-	for _, name := range []string{"region", "environment-id", "client-id", "client-secret-file", "token-file", "login", "login-client-id", "login-port", "api-url", "auth-url", "demo"} {
+	fs.StringVar(&c.profile, "profile", "", "sign in as a saved profile (default: the default profile, when no other sign-in is given)")
+	metavar(fs, "profile", "NAME")
+	envFlag(fs, "profile", annEnv, "PINGONE_PROFILE")
+	for _, name := range []string{"region", "environment-id", "client-id", "client-secret-file", "token-file", "login", "login-client-id", "login-port", "api-url", "auth-url", "demo", "profile"} {
 		annotate(fs, name, annGroup, groupSignIn)
 	}
 
@@ -134,13 +142,16 @@ func (c *common) register(cmd *cobra.Command) {
 	metavar(fs, "output", "text|json")
 	fs.StringVar(&c.transcript, "transcript", "", "write every API call (redacted) as JSON lines to this file")
 	metavar(fs, "transcript", "FILE")
+	fs.StringVar(&c.privateKeyFile, "private-key-file", "", "PEM private key of a PRIVATE_KEY_JWT app (a key of its JWKS), to verify it signs in; read, never kept")
+	metavar(fs, "private-key-file", "FILE")
 	annotate(fs, "output", annGroup, groupOutput)
+	annotate(fs, "private-key-file", annGroup, groupOutput)
 	annotate(fs, "transcript", annGroup, groupOutput)
 
 	complete(cmd, "region", regionNames()...)
 	complete(cmd, "login", "browser", "device")
 	complete(cmd, "output", "text", "json")
-	for _, name := range []string{"client-secret-file", "token-file", "transcript"} {
+	for _, name := range []string{"client-secret-file", "token-file", "transcript", "private-key-file"} {
 		_ = cmd.MarkFlagFilename(name)
 	}
 }
@@ -210,10 +221,8 @@ func (c *common) validate() error {
 		return badUsage("--login must be browser or device, not %q", c.login)
 	}
 	for _, name := range []string{"environment-id", "target-environment-id"} {
-		if id := c.fs.Lookup(name).Value.String(); id != "" {
-			if err := flows.ValidateUUID(id); err != nil {
-				return badUsage("--%s%s: %v", name, c.viaEnv(name), err)
-			}
+		if err := c.readEnvironmentRef(name); err != nil {
+			return err
 		}
 	}
 	if c.propagation <= 0 {
@@ -225,6 +234,14 @@ func (c *common) validate() error {
 	if err := c.checkSignInInputs(); err != nil {
 		return err
 	}
+	if c.profile != "" {
+		if err := checkProfileName(c.profile); err != nil {
+			return err
+		}
+	}
+	if err := c.applyProfile(); err != nil {
+		return err
+	}
 	if !c.demo {
 		if err := c.resolveEndpoints(); err != nil {
 			return err
@@ -234,6 +251,36 @@ func (c *common) validate() error {
 		if err := checkWritable("--transcript", c.transcript); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// readEnvironmentRef takes an environment flag's value as an admin pastes it: an environment ID
+// or a PingOne console (or portal) URL, which also names the region. The flag keeps the ID; the
+// URL's region is used when no region was given, and a different one given is a conflict.
+func (c *common) readEnvironmentRef(name string) error {
+	f := c.fs.Lookup(name)
+	v := f.Value.String()
+	if v == "" {
+		return nil
+	}
+	ref, err := pingone.ParseEnvironmentRef(v)
+	if err != nil {
+		return badUsage("--%s%s: %v", name, c.viaEnv(name), err)
+	}
+	if err := f.Value.Set(ref.ID); err != nil {
+		return badUsage("--%s: %v", name, err)
+	}
+	if ref.Region == "" {
+		return nil
+	}
+	if c.region == "" {
+		c.region = string(ref.Region)
+		return nil
+	}
+	if r, err := pingone.ParseRegion(c.region); err == nil && r != ref.Region {
+		return conflict("--region "+string(r)+c.viaEnv("region"), "--"+name+" "+v+c.viaEnv(name), "the URL is in region "+string(ref.Region),
+			"use region "+string(r), "use the URL's region")
 	}
 	return nil
 }
@@ -260,6 +307,8 @@ type session struct {
 	progress    io.Writer
 	// reads remembers the session's reads across its runs (apply's dry pass, then the real run).
 	reads *flows.Reads
+	// clientKey signs a PRIVATE_KEY_JWT app's token requests in verification (--private-key-file).
+	clientKey *pingone.ClientKey
 }
 
 func (s *session) close() {
@@ -278,6 +327,9 @@ func (s *session) env(interactive, dryRun bool) flows.Env {
 		SignInAs: s.signInAs, PersonSignIn: s.person, PropagationTimeout: s.propagation, Progress: s.say,
 		AppClient: func(ctx context.Context, cr flows.Credentials) (flows.API, error) {
 			ts := pingone.ClientCredentials(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, cr.ClientSecret, cr.AuthMethod)
+			if cr.AuthMethod == pingone.AuthMethodPrivateKeyJWT && s.clientKey != nil {
+				ts = pingone.ClientCredentialsJWT(ctx, s.endpoints.AuthURL, cr.EnvironmentID, cr.ClientID, "", *s.clientKey)
+			}
 			if _, err := ts.Token(); err != nil {
 				return nil, err
 			}
@@ -307,8 +359,17 @@ func (s *session) instrument(c *pingone.Client) {
 // signIn connects by the first method the flags and environment give: demo, access token,
 // client credentials. Secrets come from files, stdin or the environment, never from flag values.
 func signIn(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) (*session, error) {
+	var key *pingone.ClientKey
+	if c.privateKeyFile != "" {
+		k, err := readClientKey(c.privateKeyFile)
+		if err != nil {
+			return nil, err
+		}
+		key = &k
+	}
 	s, err := connect(ctx, c, stdin, stderr)
 	if err == nil {
+		s.clientKey = key
 		s.propagation, s.progress = c.propagation, stderr
 		if s.signInAs == nil {
 			var open func(string) error
@@ -367,10 +428,14 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 	switch {
 	case c.login != "":
 		c.signedIn = &signInInfo{Method: c.login, Source: "flag --login"}
+		if c.profileUsed != "" {
+			c.signedIn.Source = "profile " + c.profileUsed
+		}
 		ts, s.identity, err = interactiveLogin(ctx, c, ep, stderr)
 		if err != nil {
 			return nil, err
 		}
+
 	case useToken:
 		c.signedIn = &signInInfo{Method: "access_token", Source: tokenSource}
 		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID}
@@ -392,11 +457,14 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		}
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
-		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id, --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id (saved as a profile for the next runs), --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
 	if err := s.openRecorders(c.transcript, c.debug); err != nil {
 		return nil, err
+	}
+	if note := c.rememberProfile(ctx, s); note != "" {
+		fmt.Fprintln(stderr, note)
 	}
 	return s, nil
 }
@@ -431,6 +499,32 @@ func workerSignIn(ctx context.Context, ep pingone.Endpoints, envID, clientID, se
 		}
 	}
 	return nil, first
+}
+
+// readClientKey reads --private-key-file: a PEM private key, never echoed in an error.
+func readClientKey(path string) (pingone.ClientKey, error) {
+	data, err := readFileAtMost(path, maxSecretFile)
+	if err != nil {
+		return pingone.ClientKey{}, badUsage("--private-key-file %s: %v", path, unwrapPath(err))
+	}
+	k, err := pingone.ParseClientKey(data, "")
+	if err != nil {
+		return pingone.ClientKey{}, badUsage("--private-key-file %s: %v", path, err)
+	}
+	return k, nil
+}
+
+func readFileAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err == nil && int64(len(data)) > limit {
+		err = fmt.Errorf("holds over %d KiB: that is not a private key", limit>>10)
+	}
+	return data, err
 }
 
 // maxSecretFile bounds what a secret or token file may hold: an access token is a few KiB.

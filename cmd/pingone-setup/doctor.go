@@ -135,19 +135,28 @@ func printRoleReport(w io.Writer, r flows.RoleReport) {
 
 func newExportCmd(s *streams) *cobra.Command {
 	var c common
-	var app string
+	var app, format, user string
 	cmd := &cobra.Command{
 		Use:   "export --app NAME|ID",
-		Short: "Print the plan file that reproduces a live application",
+		Short: "Print the plan file (or Terraform) that reproduces a live application",
 		Long: `export reads a live application and prints the plan file (YAML) that reproduces it, with no
 secret in it: apply it to another environment with --target-environment-id, keep it in version
 control, or compare the tenant with it later with apply --dry-run. With --output json the plan is
-the "plan" key of the JSON document.`,
+the "plan" key of the JSON document.
+
+--format terraform prints HCL for the pingidentity/pingone provider instead: the application with
+its oidc_options, its resource grants and role assignments, and with --user the sign-in user's role
+assignments, each with a Terraform 1.5 import block so terraform plan adopts what exists. A comment
+at the end lists what the provider cannot express. With --output json the HCL is the "terraform"
+key.`,
 		Example: `  # Keep an app's settings in a file
   pingone-setup export --app "StackOne Integration" > stackone.yaml
 
   # Check later that nothing has drifted
-  pingone-setup apply --plan stackone.yaml --dry-run --detailed-exitcode`,
+  pingone-setup apply --plan stackone.yaml --dry-run --detailed-exitcode
+
+  # Manage it with Terraform from now on, jdoe's roles included
+  pingone-setup export --app "StackOne Integration" --format terraform --user jdoe > stackone.tf`,
 		Annotations: map[string]string{annFooter: `Exit codes:
   0    printed
   1    failed (the app was not found, or PingOne refused)
@@ -155,44 +164,88 @@ the "plan" key of the JSON document.`,
   130  interrupted (Ctrl-C)`},
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runExport(cmd.Context(), &c, app, s.in, s.out, s.err)
+			return runExport(cmd.Context(), &c, exportOptions{app: app, format: format, user: user}, s.in, s.out, s.err)
 		},
 	}
 	cmd.Flags().SortFlags = false
 	cmd.Flags().StringVar(&app, "app", "", "the application to export: its exact name or its ID (client ID)")
 	metavar(cmd.Flags(), "app", "NAME|ID")
+	cmd.Flags().StringVar(&format, "format", "yaml", "what to print: yaml (a plan file) or terraform (HCL for the pingidentity/pingone provider)")
+	metavar(cmd.Flags(), "format", "yaml|terraform")
+	complete(cmd, "format", "yaml", "terraform")
+	cmd.Flags().StringVar(&user, "user", "", "also export this sign-in user and the roles they hold of their own (userRoleAssignments; with --format terraform, their role assignments)")
+	metavar(cmd.Flags(), "user", "USERNAME")
 	c.register(cmd)
 	return cmd
 }
 
-func runExport(ctx context.Context, c *common, app string, stdin io.Reader, stdout, stderr io.Writer) error {
+// exportOptions are export's own flags.
+type exportOptions struct{ app, format, user string }
+
+func runExport(ctx context.Context, c *common, o exportOptions, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err := c.validate(); err != nil {
 		return failJSON(c, stdout, "export", flows.State{}, err)
 	}
+	app := o.app
 	if app == "" {
 		return badUsage("export needs --app NAME|ID")
+	}
+	switch {
+	case o.format != "yaml" && o.format != "terraform":
+		return badUsage("--format %q: choose yaml or terraform", o.format)
 	}
 	sess, done, err := openSession(ctx, c, "export", stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer done()
+	if o.format == "terraform" {
+		return exportTerraform(ctx, c, sess, o, stdout)
+	}
 	live, err := flows.ReadLive(ctx, sess.client, targetOf(c, sess), app)
 	if err != nil {
 		return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
 	}
 	plan := flows.Export(*live)
+	if o.user != "" {
+		if err := flows.ExportUser(ctx, sess.client, *live, &plan, o.user); err != nil {
+			return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
+		}
+	}
 	if c.output == "json" {
 		rep := summarize("export", flows.State{App: &live.App, Target: live.Environment}, nil)
 		rep.SignIn = c.signedIn
 		rep.Plan = &plan
 		return writeJSON(stdout, rep)
 	}
-	fmt.Fprintf(stdout, "# Exported by pingone-setup from application %s in environment %s.\n# Apply with: pingone-setup apply --plan FILE [--target-environment-id ID]\n", live.App.ID, live.Environment.ID)
+	// The first line names the plan's JSON Schema, so editors complete and check the file.
+	fmt.Fprintf(stdout, "%s\n# Exported by pingone-setup from application %s in environment %s.\n# Apply with: pingone-setup apply --plan FILE [--target-environment-id ID]\n", flows.SchemaHeader, live.App.ID, live.Environment.ID)
+	if more := flows.Unmodelled(live.App); len(more) > 0 {
+		fmt.Fprintf(stdout, "# Not in this plan (no plan key carries them yet; an update keeps them as they are, a new app\n# made from this plan does not get them): %s\n", strings.Join(more, ", "))
+	}
 	enc := yaml.NewEncoder(stdout)
 	enc.SetIndent(2)
 	if err := enc.Encode(plan); err != nil {
 		return err
 	}
 	return enc.Close()
+}
+
+// exportTerraform prints the HCL of the app (export --format terraform).
+func exportTerraform(ctx context.Context, c *common, sess *session, o exportOptions, stdout io.Writer) error {
+	in, err := flows.ReadTerraform(ctx, sess.client, targetOf(c, sess), o.app, o.user)
+	if err != nil {
+		return failJSON(c, stdout, "export", flows.State{}, explain(err, sess.client.TransactionID))
+	}
+	hcl := flows.Terraform(in)
+	if c.output == "json" {
+		rep := summarize("export", flows.State{App: &in.Live.App, Target: in.Live.Environment}, nil)
+		rep.SignIn = c.signedIn
+		return writeJSON(stdout, struct {
+			report
+			Terraform string `json:"terraform"`
+		}{rep, string(hcl)})
+	}
+	_, err = stdout.Write(hcl)
+	return err
 }

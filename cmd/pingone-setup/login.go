@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/mdp/qrterminal/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 
@@ -84,6 +85,9 @@ func showDeviceCode(ctx context.Context, w io.Writer, dc signin.DeviceCode) {
 		fmt.Fprintf(w, "The code expires at %s.\n", dc.ExpiresAt.Format("15:04:05"))
 		return
 	}
+	if dc.VerificationURIComplete != "" {
+		fmt.Fprintf(w, "\nOr scan this with a phone: it opens the page with the code filled in.\n\n%s\n", qrText(dc.VerificationURIComplete))
+	}
 	go func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
@@ -101,6 +105,15 @@ func showDeviceCode(ctx context.Context, w io.Writer, dc signin.DeviceCode) {
 			}
 		}
 	}()
+}
+
+// qrText draws url as a QR code in half-block characters (two modules a line), with a quiet
+// zone, dark on light as phones read it. Encoding is the qr library's (error correction L, the
+// smallest code for a URL a phone reads off a screen).
+func qrText(url string) string {
+	var b strings.Builder
+	qrterminal.GenerateHalfBlock(url, qrterminal.L, &b)
+	return b.String()
 }
 
 // discoverRegion finds the region of envID by asking each region's OIDC discovery document, when
@@ -131,12 +144,16 @@ Worker secrets and access tokens are never cached, so there is nothing of theirs
   0    forgotten
   1    a cached sign-in could not be removed`},
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return runLogout(s.out) },
+		RunE: func(*cobra.Command, []string) error { return runLogout(s.out, s.err) },
 	}
 }
 
-func runLogout(stdout io.Writer) error {
-	if err := signin.Logout(); err != nil {
+func runLogout(stdout, stderr io.Writer) error {
+	note, err := signin.Logout()
+	if note != "" {
+		fmt.Fprintln(stderr, note)
+	}
+	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	fmt.Fprintln(stdout, "Removed every cached PingOne sign-in (keyring and file).")

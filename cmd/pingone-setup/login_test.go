@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+	"rsc.io/qr"
 )
 
 var (
@@ -112,4 +113,54 @@ func TestLoginNeedsTheSignInAppAndEnvironment(t *testing.T) {
 	if code, _, stderr := e.run("doctor", "--app", "x", "--login", "device", "--login-client-id", "abc"); code != 2 || !strings.Contains(stderr, "--environment-id") {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
+}
+
+// TestTheDeviceCodesQRCodeHoldsTheCompleteVerificationURL reads the drawn QR code back into
+// modules and compares them with the QR code of the URL: a phone that scans it opens that URL.
+func TestTheDeviceCodesQRCodeHoldsTheCompleteVerificationURL(t *testing.T) {
+	const url = "https://auth.pingone.com/3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b/device?user_code=WDJB-MJHT"
+	drawn := qrText(url)
+	// Each character is two modules, top and bottom: a space is dark over dark (the terminal's
+	// background), █ light over light, ▀ light over dark, ▄ dark over light.
+	var rows [][]bool
+	for _, line := range strings.Split(strings.TrimRight(drawn, "\n"), "\n") {
+		var top, bottom []bool
+		for _, r := range line {
+			switch r {
+			case ' ':
+				top, bottom = append(top, true), append(bottom, true)
+			case '█':
+				top, bottom = append(top, false), append(bottom, false)
+			case '▀':
+				top, bottom = append(top, false), append(bottom, true)
+			case '▄':
+				top, bottom = append(top, true), append(bottom, false)
+			default:
+				t.Fatalf("unexpected %q in the QR code:\n%s", r, drawn)
+			}
+		}
+		rows = append(rows, top, bottom)
+	}
+	code, err := qr.Encode(url, qr.L)
+	if err != nil {
+		t.Fatal(err)
+	}
+	black := func(y, x int) bool { return y < len(rows) && x < len(rows[y]) && rows[y][x] }
+	for oy := 0; oy < 8; oy++ {
+		for ox := 0; ox < 8; ox++ {
+			match := true
+			for y := 0; y < code.Size && match; y++ {
+				for x := 0; x < code.Size; x++ {
+					if black(oy+y, ox+x) != code.Black(x, y) {
+						match = false
+						break
+					}
+				}
+			}
+			if match && oy > 0 && !black(oy-1, ox) { // a light quiet zone above the code
+				return
+			}
+		}
+	}
+	t.Fatalf("the drawn code is not the QR code of %s:\n%s", url, drawn)
 }

@@ -284,6 +284,9 @@ func TestExportPrintsAPlanThatApplyReproduces(t *testing.T) {
 	if code != 0 {
 		t.Fatal(stderr)
 	}
+	if first, _, _ := strings.Cut(plan, "\n"); first != "# yaml-language-server: $schema=https://raw.githubusercontent.com/pingone-setup/pingone-setup/main/schema/plan.schema.json" {
+		t.Errorf("the export's first line %q does not name the plan's schema", first)
+	}
 	code, _, stderr = e.run("apply", "--plan", e.file("x.yaml", plan), "--yes", "--target-environment-id", e.seed.Sandbox.ID)
 	if code != 0 {
 		t.Fatalf("applying the export: %s\n%s", stderr, plan)

@@ -43,9 +43,11 @@ func startTmux(t testing.TB, dir string, command string) *tmux {
 	args := []string{"new-session", "-d", "-s", name, "-x", "100", "-y", "32", "-c", dir}
 	if command != "" {
 		// Set here, not in the client's environment: a tmux server already running gives new
-		// sessions its own environment. The colour switches a CI runner sets (NO_COLOR) are
-		// dropped: a test that wants a plain terminal sets them on its own command line.
-		args = append(args, "env -u NO_COLOR -u CLICOLOR -u CLICOLOR_FORCE 'PS1="+testPrompt+"' PINGONE_SETUP_DEBUG= PINGONE_SETUP_DEBUG_FILE= "+command)
+		// sessions its own environment. What a CI runner sets that turns colour off is dropped:
+		// NO_COLOR, and CI (termenv takes any CI variable to mean "not a terminal" and renders
+		// no styles, so a faint completion looks accepted). A test that wants a plain terminal
+		// sets them on its own command line.
+		args = append(args, "env -u NO_COLOR -u CLICOLOR -u CLICOLOR_FORCE -u CI 'PS1="+testPrompt+"' PINGONE_SETUP_DEBUG= PINGONE_SETUP_DEBUG_FILE= "+command)
 	}
 	cmd := exec.Command("tmux", args...)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "PS1="+testPrompt)

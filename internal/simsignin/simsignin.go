@@ -58,6 +58,7 @@ func SignIn(ctx context.Context, sim *pingonetest.Server, hc *http.Client, authB
 			TokenURL: strings.TrimRight(authBase, "/") + "/" + cred.EnvironmentID + "/as/token",
 		},
 	}
+	exchangeOpts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
 	switch app.TokenEndpointAuthMethod {
 	case pingone.AuthMethodClientSecretBasic:
 		conf.Endpoint.AuthStyle = oauth2.AuthStyleInHeader
@@ -65,6 +66,14 @@ func SignIn(ctx context.Context, sim *pingonetest.Server, hc *http.Client, authB
 		conf.Endpoint.AuthStyle = oauth2.AuthStyleInParams
 	case pingone.AuthMethodNone:
 		conf.ClientSecret, conf.Endpoint.AuthStyle = "", oauth2.AuthStyleInParams
+	case pingone.AuthMethodClientSecretJWT:
+		// The code exchange carries a client assertion signed with the secret instead of it.
+		conf.ClientSecret, conf.Endpoint.AuthStyle = "", oauth2.AuthStyleInParams
+		assertion, err := pingone.ClientAssertion(conf.Endpoint.TokenURL, cred.ClientID, cred.ClientSecret, pingone.ClientKey{})
+		if err != nil {
+			return nil, err
+		}
+		exchangeOpts = append(exchangeOpts, oauth2.SetAuthURLParam("client_assertion_type", pingone.ClientAssertionType), oauth2.SetAuthURLParam("client_assertion", assertion))
 	default:
 		return nil, fmt.Errorf("%w: token endpoint auth method %s is not supported here", flows.ErrNoLiveSignIn, app.TokenEndpointAuthMethod)
 	}
@@ -79,7 +88,7 @@ func SignIn(ctx context.Context, sim *pingonetest.Server, hc *http.Client, authB
 	if err != nil {
 		return nil, fmt.Errorf("sign-on as %s: %w", req.Username, err)
 	}
-	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), code, oauth2.VerifierOption(verifier))
+	tok, err := conf.Exchange(context.WithValue(ctx, oauth2.HTTPClient, hc), code, exchangeOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("exchange the code: %w", err)
 	}

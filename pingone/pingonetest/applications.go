@@ -145,6 +145,7 @@ func (s *Server) deleteApplication(c *call) {
 	st := s.st
 	st.apps = deleteWhere(st.apps, func(x *application) bool { return x == a })
 	st.grants = deleteWhere(st.grants, func(g *grant) bool { return g.appID == a.id })
+	st.sopas = deleteWhere(st.sopas, func(x *sopAssignment) bool { return x.appID == a.id })
 	st.assignments = deleteWhere(st.assignments, func(ra *roleAssignment) bool {
 		return (ra.subjectKind == subjectApp && ra.subjectID == a.id) || (ra.scopeType == ScopeApplication && ra.scopeID == a.id)
 	})

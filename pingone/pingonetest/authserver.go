@@ -48,6 +48,10 @@ type authServerState struct {
 	users   map[string]string          // normalised user_code -> device_code
 	revoked map[string]bool            // refresh-token families revoked
 	byCode  map[string][]*refreshGrant // authorization code -> refresh tokens issued from it
+	// jtis are the client assertions' jti values seen, until they expire (clientassertion.go).
+	jtis map[string]time.Time
+	// fetchJWKS reads an application's jwksUrl (WithJWKSFetcher); nil means an HTTP GET.
+	fetchJWKS func(url string) ([]byte, error)
 }
 
 type signOnFlow struct {
@@ -90,7 +94,7 @@ func (s *Server) auth() *authServerState {
 		s.as = &authServerState{
 			flows: map[string]*signOnFlow{}, codes: map[string]*authCode{}, refresh: map[string]*refreshGrant{},
 			devices: map[string]*deviceGrant{}, users: map[string]string{}, revoked: map[string]bool{},
-			byCode: map[string][]*refreshGrant{},
+			byCode: map[string][]*refreshGrant{}, jtis: map[string]time.Time{},
 		}
 	}
 	return s.as

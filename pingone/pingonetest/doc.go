@@ -15,6 +15,9 @@
 // P1Error bodies, and sign-in applies the application's access policies
 // (admin roles, group membership). Faults can refuse a request, fail it after
 // it was committed, or lose its response (Fault).
+// A Server's tenant is also data (Snapshot): `simulate --save` writes it, and
+// NewFromSnapshot starts a Server from a saved one or from the tenant facts of
+// a support bundle, checking every reference as it loads.
 // Behaviour that is not confirmed by PingOne's OpenAPI spec or by the project's
 // notes (docs/pingone-api.md) is marked "[unconfirmed]" in comments, together
 // with what was assumed.

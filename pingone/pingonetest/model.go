@@ -137,6 +137,8 @@ type state struct {
 	assignments []*roleAssignment
 	memberships []*membership
 	roles       []*role
+	policies    []*signOnPolicy
+	sopas       []*sopAssignment
 }
 
 func newState() *state { return &state{roles: builtinRoles()} }

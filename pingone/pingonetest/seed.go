@@ -103,6 +103,8 @@ var seededAt = time.Date(2025, 1, 15, 9, 30, 0, 0, time.UTC)
 type envSeedIDs struct {
 	env, pop, console, openid, api string
 	openidScopes, apiScopes        []string
+	// policies are the IDs of the two sign-on policies every environment starts with.
+	policies []string
 }
 
 var openIDScopeNames = []string{"openid", "profile", "email", "address", "phone", "offline_access"}
@@ -131,6 +133,7 @@ func (s *Server) seedTenant() {
 			"1887438f-38cf-43a9-af8d-096f920b8d3f", "979331a7-472e-4ad8-b535-2a2ba40c1471"},
 		apiScopes: []string{"bce74118-86b8-44c8-ac38-02b75408424e", "94af0f53-d09a-457a-a82a-7a6ca8104720",
 			"72b491db-ae22-4b4d-862e-7bbc2b529549", "ef4fca56-988c-41fa-a000-66d286a1921e"},
+		policies: []string{"5d7e9f1a-3b5c-4d7e-9f1a-3b5c7d9e1f3a", "6e8f0a2b-4c6d-4e8f-8a2b-4c6d8e0f2a4b"},
 	}
 	sand := envSeedIDs{
 		env: "474dbe5c-a517-4f60-855c-8f5b9e8451c8", pop: "1b711033-4166-4b89-89d9-31a3a5cce17d",
@@ -141,6 +144,7 @@ func (s *Server) seedTenant() {
 			"121fab0f-9657-4892-a750-89e15c38670a", "df1f6ab3-1476-45ed-97c3-0c367a84a693"},
 		apiScopes: []string{"91439004-9b63-4248-ac7c-fffe8237562a", "133ad77b-c70b-4c18-81c5-9eb2b5d9f109",
 			"bfdca768-80fa-4f54-952c-c8e40aad8774", "79339381-521d-426a-be2b-e1e79c87a9ae"},
+		policies: []string{"7f9a1b3c-5d7e-4f9a-9b3c-5d7e9f1a3b5c", "8a0b2c4d-6e8f-4a0b-8c4d-6e8f0a2b4c6d"},
 	}
 	s.seed.Production = s.seedEnvironment(prod, "Example Production", "PRODUCTION", "Production environment of Example Org")
 	s.seed.Sandbox = s.seedEnvironment(sand, "Example Sandbox", "SANDBOX", "Sandbox for trying things out")
@@ -244,6 +248,12 @@ func (s *Server) seedEnvironment(ids envSeedIDs, name, typ, desc string) SeedEnv
 		// [unconfirmed] the PingOne API resource's audience; tokens carry it in aud.
 		&resource{id: ids.api, envID: ids.env, name: "PingOne API", typ: "PINGONE_API", audience: apiAudience,
 			description: "PingOne Platform API", validity: 3600, createdAt: seededAt, updatedAt: seededAt})
+	// Every environment starts with sign-on policies (pingone-api.md: new environments are not
+	// empty): "Single_Factor", the default, and "Multi_Factor" [unconfirmed: the names of the
+	// default policies of a new environment].
+	st.policies = append(st.policies,
+		&signOnPolicy{id: ids.policies[0], envID: ids.env, name: "Single_Factor", description: "A sign-on policy that requires username and password", isDefault: true},
+		&signOnPolicy{id: ids.policies[1], envID: ids.env, name: "Multi_Factor", description: "A sign-on policy that requires username, password and a second factor"})
 	out := SeedEnvironment{ID: ids.env, Name: name, DefaultPopulationID: ids.pop, AdminConsoleClientID: ids.console,
 		OpenIDResourceID: ids.openid, PingOneAPIResourceID: ids.api,
 		OpenIDScopes: map[string]string{}, PingOneAPIScopes: map[string]string{}}

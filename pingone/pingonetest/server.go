@@ -32,6 +32,7 @@ type Server struct {
 	st          *state
 	routes      []route
 	as          *authServerState // sign-in flows of the authorization server (authserver.go)
+	actor       *SnapshotActor   // who a loaded snapshot's facts were read as (NewFromSnapshot)
 }
 
 // Option configures a Server in New.

@@ -369,6 +369,17 @@ func (s *Server) authenticateClient(c *call, env *environment) (*application, bo
 		c.oauthError(http.StatusUnauthorized, "invalid_client", desc)
 		return nil, false
 	}
+	if r.PostForm.Has("client_assertion") || r.PostForm.Has("client_assertion_type") {
+		if hasBasic || postSecret != "" {
+			c.oauthError(http.StatusBadRequest, "invalid_request", "The request uses more than one client authentication method.")
+			return nil, false
+		}
+		app, desc := s.authenticateAssertion(c, env)
+		if app == nil {
+			return fail(desc)
+		}
+		return app, true
+	}
 	var id, secret, method string
 	switch {
 	case hasBasic && postSecret != "":

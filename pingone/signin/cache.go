@@ -131,24 +131,7 @@ func (c *Cache) TokenSource(ctx context.Context, cfg Config, fresh func(context.
 		return nil, "", err
 	}
 	key := KeyOf(cfg)
-	oc := cfg.oauth2Config()
-	hctx := cfg.withClient(ctx)
-	var tok *oauth2.Token
-	cached, notice := c.load(key)
-	if cached != nil && c.belongs(cached, key) {
-		switch {
-		case c.valid(cached):
-			tok = cached
-		case cached.RefreshToken != "":
-			// Expired (by our clock): make x/oauth2 refresh it now. A failed
-			// refresh (expired or revoked refresh token) means signing in again.
-			stale := *cached
-			stale.Expiry = time.Now().Add(-time.Hour)
-			if t, rerr := oc.TokenSource(hctx, &stale).Token(); rerr == nil {
-				tok = t
-			}
-		}
-	}
+	tok, _, notice, _ := c.cached(ctx, cfg)
 	if tok == nil {
 		if fresh == nil {
 			return nil, notice, errors.New("sign-in: no cached token and no way to sign in")
@@ -161,6 +144,72 @@ func (c *Cache) TokenSource(ctx context.Context, cfg Config, fresh func(context.
 		notice = n
 	}
 	return c.savingSource(ctx, cfg, tok), notice, nil
+}
+
+// Errors of Cached: why the cache cannot sign in without the user.
+var (
+	// ErrNotSignedIn: nothing is cached for this environment and sign-in app.
+	ErrNotSignedIn = errors.New("not signed in: nothing is cached for this environment and sign-in app")
+	// ErrSignInExpired: the cached token expired and could not be refreshed (no refresh token,
+	// or PingOne refused it: expired, revoked, or the sign-in app changed).
+	ErrSignInExpired = errors.New("the saved sign-in has expired or was revoked")
+)
+
+// CachedToken is what Cached found.
+type CachedToken struct {
+	// Token is the access token to use (refreshed when Refreshed).
+	Token *oauth2.Token
+	// Refreshed says the cached access token had expired and was refreshed now.
+	Refreshed bool
+	// CanRefresh says a refresh token is kept, so the sign-in renews itself.
+	CanRefresh bool
+}
+
+// Cached signs in from the cache alone, never asking the user: the cached token while valid,
+// refreshed with its refresh token when expired (the new token is saved). It fails with
+// ErrNotSignedIn or ErrSignInExpired (wrapping PingOne's answer) otherwise. notice is as for
+// TokenSource.
+func (c *Cache) Cached(ctx context.Context, cfg Config) (ts oauth2.TokenSource, got CachedToken, notice string, err error) {
+	cfg, err = cfg.normalized()
+	if err != nil {
+		return nil, got, "", err
+	}
+	tok, refreshed, notice, err := c.cached(ctx, cfg)
+	if tok == nil {
+		return nil, got, notice, err
+	}
+	if refreshed {
+		if n := c.save(KeyOf(cfg), tok); n != "" {
+			notice = n
+		}
+	}
+	got = CachedToken{Token: tok, Refreshed: refreshed, CanRefresh: tok.RefreshToken != ""}
+	return c.savingSource(ctx, cfg, tok), got, notice, nil
+}
+
+// cached is the cached token for cfg (normalized): as is while valid, refreshed when expired.
+// A nil token comes with ErrNotSignedIn or ErrSignInExpired.
+func (c *Cache) cached(ctx context.Context, cfg Config) (tok *oauth2.Token, refreshed bool, notice string, err error) {
+	key := KeyOf(cfg)
+	cached, notice := c.load(key)
+	if cached == nil || !c.belongs(cached, key) {
+		return nil, false, notice, ErrNotSignedIn
+	}
+	if c.valid(cached) {
+		return cached, false, notice, nil
+	}
+	if cached.RefreshToken == "" {
+		return nil, false, notice, fmt.Errorf("%w: the access token expired at %s and no refresh token was kept", ErrSignInExpired, cached.Expiry.Format("2006-01-02 15:04 MST"))
+	}
+	// Expired (by our clock): make x/oauth2 refresh it now. A failed refresh (expired or
+	// revoked refresh token) means signing in again.
+	stale := *cached
+	stale.Expiry = time.Now().Add(-time.Hour)
+	t, rerr := cfg.oauth2Config().TokenSource(cfg.withClient(ctx), &stale).Token()
+	if rerr != nil {
+		return nil, false, notice, fmt.Errorf("%w: %w", ErrSignInExpired, cfg.tokenError(ctx, rerr))
+	}
+	return t, true, notice, nil
 }
 
 // savingSource returns a token source that starts from tok, refreshes it
@@ -421,24 +470,26 @@ func (c *Cache) removeFromFile(key Key) {
 }
 
 // Logout removes every cached sign-in token: all of pingone-setup's keyring
-// entries and the fallback file. A keyring that cannot be reached is
-// reported, but the file is removed regardless.
-func (c *Cache) Logout() error {
-	var errs []error
+// entries and the fallback file. A keyring that cannot be reached is not a
+// failure: where there is no keyring the tokens went to the file, which is
+// removed regardless; note says so, for the user. err is a store that could
+// not be cleared.
+func (c *Cache) Logout() (note string, err error) {
 	if c.Keyring != nil {
-		_, err := c.withTimeout(func() (string, error) { return "", c.Keyring.DeleteAll(KeyringService) })
-		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-			errs = append(errs, fmt.Errorf("remove the tokens from the OS keyring: %s", sanitize(err.Error(), 200)))
+		_, kerr := c.withTimeout(func() (string, error) { return "", c.Keyring.DeleteAll(KeyringService) })
+		if kerr != nil && !errors.Is(kerr, keyring.ErrNotFound) {
+			note = "The OS keyring could not be reached (" + sanitize(kerr.Error(), 200) + "), so nothing in it was removed; " +
+				"without a keyring, sign-ins are kept in the file, which is removed. If you signed in here while a keyring worked, run logout again where it does."
 		}
 	}
 	if c.Dir != "" {
-		if err := os.Remove(c.filePath()); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("remove %s: %w", c.filePath(), err))
+		if rerr := os.Remove(c.filePath()); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			return note, fmt.Errorf("remove %s: %w", c.filePath(), rerr)
 		}
 	}
-	return errors.Join(errs...)
+	return note, nil
 }
 
 // Logout removes every token cached by NewCache's Cache (OS keyring and
 // file).
-func Logout() error { return NewCache().Logout() }
+func Logout() (note string, err error) { return NewCache().Logout() }

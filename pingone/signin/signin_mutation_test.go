@@ -180,7 +180,7 @@ func TestLogoutRemovesTheTokenFileAndFindsNothingToRemoveAfterwards(t *testing.T
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		if err := c.Logout(); err != nil {
+		if _, err := c.Logout(); err != nil {
 			t.Errorf("logout %d: %v", i+1, err)
 		}
 		if _, err := os.Stat(c.filePath()); !os.IsNotExist(err) {
