@@ -319,3 +319,16 @@ func TestTheWizardWithOutputJSONAndNoTerminalAnswersInJSON(t *testing.T) {
 		t.Errorf("exit %d, err %v: without a terminal the refusal is the JSON document, pointing at --accessible:\n%s", code, err, out)
 	}
 }
+
+func TestCtrlCStopsTheLineByLineWizardWith130(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	tm := startTmux(t, buildBinary(t), "bash --norc --noprofile")
+	tm.shell("bin/pingone-setup --demo --accessible; echo EXIT=$?")
+	tm.waitFor(regexp.MustCompile(`Enter a number between 1 and 2`), screenTimeout)
+	tm.press("C-c", regexp.MustCompile(`EXIT=130`))
+	if sc := tm.screen(); !strings.Contains(sc, "nothing was changed") {
+		t.Errorf("say that nothing was changed:\n%s", sc)
+	}
+}
