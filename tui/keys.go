@@ -95,7 +95,7 @@ func (m Model) scrollable() bool {
 		view, _ := m.handoffView(m.textWidth())
 		return maxScroll(view, m.height-4) > 0
 	}
-	if m.phase != phaseInput {
+	if m.phase != phaseInput && m.phase != phaseFailed {
 		return false
 	}
 	if !m.wide() {

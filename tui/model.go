@@ -259,6 +259,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.inputKey(msg)
 	case phaseFailed:
 		switch msg.String() {
+		case "pgdown", "pgup":
+			m.scrollText(msg.String() == "pgdown")
 		case "r":
 			return m.retryStep()
 		case "b", "esc":
@@ -395,6 +397,7 @@ func (m Model) stepDone(msg stepMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.retry = m.phase
 		m.phase = phaseFailed
+		m.preScroll = 0
 		m.err = &flows.StepError{Step: m.steps[m.idx].Title, Err: msg.err}
 		m.leaveHandoff()
 		return m, nil
@@ -505,8 +508,7 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	switch msg.String() {
 	case "pgdown", "pgup":
-		l := m.fullWidth()
-		m.preScroll = pageScroll(m.preScroll, msg.String() == "pgdown", m.height, maxScroll(l.text, l.room))
+		m.scrollText(msg.String() == "pgdown")
 		return m, nil
 	case "esc":
 		if !m.filtering() {
@@ -518,6 +520,12 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m.updateForms(msg)
+}
+
+// scrollText scrolls the text above the form (or the failure) half a screen down or up.
+func (m *Model) scrollText(down bool) {
+	l := m.fullWidth()
+	m.preScroll = pageScroll(m.preScroll, down, m.height, maxScroll(l.text, l.room))
 }
 
 // pageScroll moves a scroll offset half a screen down or up, from 0 to most.

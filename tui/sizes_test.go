@@ -249,3 +249,16 @@ func TestAHandOffThatDoesNotWorkBecauseOfRolesTheAdminMayNotGrantSaysWhomToAsk(t
 	h.toDone()
 	h.wantScreen("Your Worker app is not working yet", "Ask your admin", "ROLE=role-env-admin", "Directory > Users > jdoe")
 }
+
+func TestAFailureOnAVerySmallTerminalScrollsToPingOnesErrorID(t *testing.T) {
+	h := newHarnessAt(t, 60, 14)
+	h.api.failNext("CreateApplication", invalidRedirectError())
+	h.enterUntil(flows.StepCreate, phaseFailed)
+	if sc := h.screen(); strings.Contains(sc, "0d4ab9a4") || !strings.Contains(sc, "(pgdown)") || !strings.Contains(sc, "r retry") {
+		t.Fatalf("at 60x14 the failure is cut, says so, and keeps its keys:\n%s", sc)
+	}
+	for range 5 {
+		h.key("pgdown")
+	}
+	h.wantScreen("PingOne error id: 0d4ab9a4-6b52-4e8a-9a3e-2f2ad1f0e7c1", "r retry")
+}

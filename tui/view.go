@@ -347,7 +347,7 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 			b.WriteString("\n" + wrap(s.Error.Render("✗ ")+m.formErr.Error(), w))
 		}
 	case phaseFailed:
-		b.WriteString(m.failureView(w))
+		pre = m.failureView(w) // scrolls on a small screen: the error id is at its end
 	}
 	ask, help = m.question(w)
 	return title, pre, ask, help, b.String()
