@@ -26,9 +26,9 @@ var ErrInputEnded = errors.New("the input ended before the setup finished")
 // accessibleWidth is the width the line-by-line wizard wraps its text to.
 const accessibleWidth = 80
 
-// Accessible is the outcome of RunAccessible: the state reached, every change PingOne applied
+// LineResult is the outcome of RunAccessible: the state reached, every change PingOne applied
 // (as Model.Created), and the .env files written.
-type Accessible struct {
+type LineResult struct {
 	State    flows.State
 	Created  []flows.Change
 	EnvFiles []string
@@ -43,7 +43,7 @@ type Accessible struct {
 //
 // The error is nil when every step is done, the failure (a *flows.StepError) when the admin
 // quit after it, ErrInputEnded when in ended and ErrInterrupted when ctx was cancelled.
-func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) (Accessible, error) {
+func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) (LineResult, error) {
 	// No colour anywhere, huh's own prompts included (they style with the default renderer).
 	lipgloss.SetColorProfile(termenv.Ascii)
 	steps := o.Steps
@@ -62,7 +62,7 @@ func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) 
 	r.m.state = flows.State{Plan: o.Plan}
 	r.env.Progress = r.progress
 	err := r.walk()
-	return Accessible{State: r.m.state, Created: r.m.created, EnvFiles: r.envFiles}, err
+	return LineResult{State: r.m.state, Created: r.m.created, EnvFiles: r.envFiles}, err
 }
 
 // lineRun is one line-by-line run. Its Model is used for its state, the changes it recorded and
@@ -80,7 +80,12 @@ type lineRun struct {
 	lastSaid string
 }
 
-func (r *lineRun) printf(format string, a ...any) { fmt.Fprintf(r.out, format, a...) }
+// printf writes to the output; progress words may come from a step's goroutines meanwhile.
+func (r *lineRun) printf(format string, a ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintf(r.out, format, a...)
+}
 
 // walk is the loop: each step that applies is prepared, asked and run; a failure is shown and
 // retried or ends the run.
@@ -270,7 +275,7 @@ func (r *lineRun) progress(text string) {
 		return
 	}
 	r.lastSaid = kind
-	r.printf("  %s…\n", text)
+	fmt.Fprintf(r.out, "  %s…\n", text)
 }
 
 var digits = regexp.MustCompile(`[0-9]+`)

@@ -10,7 +10,7 @@ import (
 	"github.com/pingone-setup/pingone-setup/flows"
 )
 
-func runLines(t *testing.T, api *fakeAPI, answers string) (Accessible, string, error) {
+func runLines(t *testing.T, api *fakeAPI, answers string) (LineResult, string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	res, err := RunAccessible(context.Background(), Options{Env: flows.Env{API: api, Identity: identity(), Region: "NA"}},

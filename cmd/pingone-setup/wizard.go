@@ -141,7 +141,7 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 		interrupted bool
 	)
 	if accessible {
-		var res tui.Accessible
+		var res tui.LineResult
 		res, runErr = tui.RunAccessible(ctx, opts, stdin, talk)
 		state, created, envFiles = res.State, res.Created, res.EnvFiles
 		interrupted = errors.Is(runErr, tui.ErrInterrupted) || errors.Is(runErr, tui.ErrInputEnded)
