@@ -17,6 +17,8 @@ import (
 type Step struct {
 	ID    string
 	Title string
+	// Doing says what the step does while its Run is in flight ("Creating the Worker app").
+	Doing string
 	// Skip reports whether the step does not apply to this setup.
 	Skip func(s *State) bool
 	// Prepare, if set, reads what Inputs need (e.g. the list of environments).

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -96,7 +97,7 @@ func (r *lineRun) walk() error {
 		r.m.idx = i
 		r.printf("\n%s\n", r.m.styles.Title.Render(fmt.Sprintf("Step %d of %d: %s", i+1, len(r.steps), st.Title)))
 		if st.Prepare != nil {
-			if err := r.call(st, "Reading from PingOne", st.Prepare); err != nil {
+			if err := r.call(st, preparing(st), st.Prepare); err != nil {
 				return err
 			}
 		}
@@ -111,10 +112,7 @@ func (r *lineRun) walk() error {
 			}
 		}
 		if st.Run != nil {
-			label := doingLabels[st.ID]
-			if label == "" {
-				label = st.Title
-			}
+			label := cmp.Or(st.Doing, st.Title)
 			report := r.m.state.Report
 			if err := r.call(st, label, st.Run); err != nil {
 				return err

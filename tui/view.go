@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -23,23 +25,13 @@ const (
 	readableWidth = 100
 )
 
-// doingLabels say what a step does while it is in flight; titles are imperative.
-var doingLabels = map[string]string{
-	flows.StepEnvironment: "Choosing the environment",
-	flows.StepApplication: "Looking for an app of that name",
-	flows.StepReview:      "Looking for an app of that name",
-	flows.StepSignInUser:  "Finding the user who will sign in",
-	flows.StepPreview:     "Working out what will change",
-	flows.StepCreate:      "Creating the Worker app",
-	flows.StepEnable:      "Enabling it",
-	flows.StepOIDC:        "Applying the OIDC and refresh settings",
-	flows.StepScopes:      "Granting the scopes",
-	flows.StepAccess:      "Restricting access to admins",
-	flows.StepRoles:       "Checking roles",
-	flows.StepRoleFix:     "Applying your choice",
-	flows.StepAssign:      "Assigning roles",
-	flows.StepHandoff:     "Reading the credentials",
-	flows.StepVerify:      "Verifying",
+// preparing says what a step's Prepare does: the step's Doing when Prepare is all it does (the
+// review before writing works out what will change), else reading what its questions need.
+func preparing(st flows.Step) string {
+	if st.Run == nil && st.Doing != "" {
+		return st.Doing
+	}
+	return "Reading from PingOne"
 }
 
 func (m Model) sideBySide() bool { return m.width >= sideBySideW }
@@ -315,12 +307,9 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 	var b strings.Builder
 	switch m.phase {
 	case phasePreparing, phaseRunning:
-		label := doingLabels[st.ID]
-		if label == "" {
-			label = st.Title
-		}
+		label := cmp.Or(st.Doing, st.Title)
 		if m.phase == phasePreparing {
-			label = "Reading from PingOne"
+			label = preparing(st)
 		}
 		if m.progress != "" {
 			label = m.progress
@@ -529,7 +518,10 @@ func (m Model) handoffView(w int) (view string, dialogEnd int) {
 	b.WriteString("\n")
 	switch {
 	case m.phase != phaseDone || m.hand.proving:
-		label := doingLabels[flows.StepVerify]
+		label := "Verifying"
+		if i := slices.IndexFunc(m.steps, func(st flows.Step) bool { return st.ID == flows.StepVerify }); i >= 0 {
+			label = cmp.Or(m.steps[i].Doing, label)
+		}
 		if m.progress != "" {
 			label = m.progress
 		}
