@@ -7,7 +7,7 @@ COMMIT ?= $(shell git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev
 DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
-.PHONY: help build demo-run test lint golden fuzz mutate demo
+.PHONY: help build demo-run test lint golden fuzz mutate demo demo-gif
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,7 +74,21 @@ MUTATE_FLAGS ?=
 # The tests run in copies of the module under $TMPDIR, where ../shared is not beside them.
 PINGONE_OPENAPI_DIR ?= $(abspath $(CURDIR)/../shared/pingone-openapi)
 
-demo: build ## Record demo.gif from demo.tape (needs vhs)
+# make demo replays demo.tape against the real binary in tmux (as TestDemoTapeReplaysAgainstTheRealBinaryInTmux
+# does, with the tape's pauses kept), records it with asciinema and renders docs/demo.svg with
+# svg-term. TestTheCommittedDemoSVGShowsTheTapesScreens checks the committed SVG without these tools.
+DEMO_CAST := .demo.cast
+demo: ## Record demo.tape in tmux with asciinema and render docs/demo.svg (needs tmux, asciinema, svg-term-cli)
+	@command -v tmux >/dev/null || { echo "make demo needs tmux (apt-get install tmux)"; exit 1; }
+	@command -v asciinema >/dev/null || { echo "make demo needs asciinema (apt-get install asciinema)"; exit 1; }
+	@command -v svg-term >/dev/null || { echo "make demo needs svg-term (npm install -g svg-term-cli)"; exit 1; }
+	PINGONE_RECORD_DEMO=$(CURDIR)/$(DEMO_CAST) go test ./cmd/pingone-setup -run '^TestRecordDemo$$' -count=1
+	@mkdir -p docs
+	svg-term --in $(DEMO_CAST) --out docs/demo.svg --window --no-cursor
+	@rm -f $(DEMO_CAST)
+	go test ./cmd/pingone-setup -run '^TestTheCommittedDemoSVGShowsTheTapesScreens$$' -count=1
+
+demo-gif: build ## Record demo.gif from demo.tape with vhs (needs vhs)
 	vhs demo.tape
 
 # Each package: exclude every non-test .go file under it but the listed ones, then unleash with

@@ -68,6 +68,8 @@ func Explain(err error) Explanation {
 		}
 	}
 	switch {
+	case catalogueFix(e) != "":
+		ex.Fix = catalogueFix(e) // a fix for the very setting PingOne names (errcatalog.go)
 	case e.HasDetail("UNIQUENESS_VIOLATION"):
 		ex.Fix = "It already exists: nothing to do, or remove the existing one first."
 	case pingone.IsUnauthorized(err):

@@ -38,7 +38,7 @@ func prepareSignInUser(ctx context.Context, env Env, s State) (Result, error) {
 func signInUserInputs(s *State) []Input {
 	return []Input{{
 		Key: "signInUser", Title: "Who will sign in through the app?", Kind: Text, Suggestions: s.UserSuggestions,
-		Help: "PingOne authorises the connector's calls by this user's roles. Username or email of a user in the target environment (ctrl+e completes); empty means you.",
+		Help: "PingOne authorises the connector's calls by this user's roles. Username or email of a user in the target environment; empty means you.",
 		Get:  func(s *State) string { return s.Plan.SignInUser },
 		Set:  func(s *State, v string) error { s.Plan.SignInUser = strings.TrimSpace(v); return nil },
 	}}

@@ -40,6 +40,9 @@ type State struct {
 	// Report is the latest role check, and ActorAssignments what it read of the actor's roles.
 	Report           *RoleReport
 	ActorAssignments []pingone.RoleAssignment
+	// Preview is what the setup would do, computed before anything is written (the wizard
+	// shows it for a go-ahead).
+	Preview *Preview
 	// FixChoice is the wizard's answer to the proposed role fix: "assign" or "skip".
 	FixChoice string
 

@@ -17,6 +17,8 @@ import (
 type Step struct {
 	ID    string
 	Title string
+	// Doing says what the step does while its Run is in flight ("Creating the Worker app").
+	Doing string
 	// Skip reports whether the step does not apply to this setup.
 	Skip func(s *State) bool
 	// Prepare, if set, reads what Inputs need (e.g. the list of environments).
@@ -147,18 +149,16 @@ func Run(ctx context.Context, env Env, steps []Step, s State) (State, error) {
 	wait := Prefetch(ctx, env, steps, s)
 	defer wait()
 	secretRead := false
-	for _, st := range steps {
+	for i := 0; i < len(steps); i++ {
 		if !secretRead && s.App != nil && s.App.ID != "" && !env.DryRun && hasStep(steps, StepHandoff) {
 			// The app exists: its secret can be read while the grants and roles are written.
 			secretRead = true
 			defer PrefetchSecret(ctx, env, s.Target.ID, *s.App)()
 		}
-		if st.Interactive && !env.Interactive {
-			continue
+		if i = Next(steps, i, env, &s); i == len(steps) {
+			break
 		}
-		if st.Skip != nil && st.Skip(&s) {
-			continue
-		}
+		st := steps[i]
 		for _, phase := range []func(context.Context, Env, State) (Result, error){st.Prepare, st.Run} {
 			if phase == nil {
 				continue

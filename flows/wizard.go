@@ -39,33 +39,34 @@ var ErrAmbiguousName = errors.New("more than one application has this name")
 // Steps returns the setup's steps in order (product.md steps 2-10; sign-in happens before).
 func Steps() []Step {
 	return []Step{
-		{ID: StepEnvironment, Title: "Choose environment", Prepare: prepareEnvironment, Inputs: environmentInputs, Run: runEnvironment},
+		{ID: StepEnvironment, Title: "Choose environment", Doing: "Choosing the environment", Prepare: prepareEnvironment, Inputs: environmentInputs, Run: runEnvironment},
 		// The preset's review comes first and names the app too: accepting it is one key.
-		{ID: StepReview, Title: "Review the preset", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset == "custom" }, Inputs: reviewInputs,
+		{ID: StepReview, Title: "Review the preset", Doing: "Looking for an app of that name", Interactive: true, Skip: func(s *State) bool { return s.Plan.Preset == "custom" }, Inputs: reviewInputs,
 			Run: func(ctx context.Context, env Env, s State) (Result, error) {
 				if !keepsPreset(&s) {
 					return nil, nil // the name is asked next, and looked for then
 				}
 				return runLookup(ctx, env, s)
 			}},
-		{ID: StepApplication, Title: "Name the Worker app", Skip: keepsPreset, Inputs: applicationInputs, Run: runLookup},
+		{ID: StepApplication, Title: "Name the Worker app", Doing: "Looking for an app of that name", Skip: keepsPreset, Inputs: applicationInputs, Run: runLookup},
 		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
 		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: keepsPreset, Inputs: settingsInputs},
-		{ID: StepSignInUser, Title: "Who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
-		{ID: StepCreate, Title: "Create the Worker app", Run: runCreate},
-		{ID: StepEnable, Title: "Enable it", Run: fieldStep(StepEnable, enableFields)},
-		{ID: StepOIDC, Title: "OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, overviewFields, oidcFields, configFields))},
-		{ID: StepScopes, Title: "Scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
-		{ID: StepAccess, Title: "Admin-only access", Run: runAccess},
-		{ID: StepRoles, Title: "Check roles", Run: runRoleCheck},
-		{ID: StepRoleFix, Title: "Fix roles", Skip: func(s *State) bool {
+		{ID: StepSignInUser, Title: "Who will sign in", Doing: "Finding the user who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
+		{ID: StepPreview, Title: "Review before writing", Doing: "Working out what will change", Interactive: true, Prepare: preparePreview, Inputs: previewInputs},
+		{ID: StepCreate, Title: "Create the Worker app", Doing: "Creating the Worker app", Run: runCreate},
+		{ID: StepEnable, Title: "Enable it", Doing: "Enabling it", Run: fieldStep(StepEnable, enableFields)},
+		{ID: StepOIDC, Title: "OIDC and refresh settings", Doing: "Applying the OIDC and refresh settings", Run: fieldStep(StepOIDC, slices.Concat(detailFields, overviewFields, oidcFields, configFields))},
+		{ID: StepScopes, Title: "Scopes", Doing: "Granting the scopes", Skip: func(s *State) bool { return len(s.Plan.Application.Scopes) == 0 }, Run: runScopes},
+		{ID: StepAccess, Title: "Admin-only access", Doing: "Restricting access to admins", Run: runAccess},
+		{ID: StepRoles, Title: "Check roles", Doing: "Checking roles", Run: runRoleCheck},
+		{ID: StepRoleFix, Title: "Fix roles", Doing: "Applying your choice", Skip: func(s *State) bool {
 			return s.Report == nil || (s.Report.Fix == nil && s.Report.AdminOnlyOff == nil)
 		}, Inputs: roleFixInputs, Run: runRoleFix},
-		{ID: StepAssign, Title: "Assign roles", Skip: func(s *State) bool {
+		{ID: StepAssign, Title: "Assign roles", Doing: "Assigning roles", Skip: func(s *State) bool {
 			return len(s.Plan.UserRoleAssignments)+len(s.Plan.Application.RoleAssignments) == 0
 		}, Run: runAssign},
-		{ID: StepHandoff, Title: "Hand-off", Run: runHandoff},
-		{ID: StepVerify, Title: "Verify", Run: runVerify},
+		{ID: StepHandoff, Title: "Hand-off", Doing: "Reading the credentials", Run: runHandoff},
+		{ID: StepVerify, Title: "Verify", Doing: "Verifying", Run: runVerify},
 	}
 }
 

@@ -31,6 +31,8 @@ type handoff struct {
 
 	// proving is true while a person signs in as the user through the app (p).
 	proving bool
+	// scroll is how many lines of the hand-off are scrolled off the top (pgdown, pgup).
+	scroll int
 }
 
 // proveMsg is the answer of the proof started with p.
@@ -46,6 +48,22 @@ type envDialog struct {
 	path      string
 	overwrite bool
 	confirm   bool // asking whether to overwrite path
+	// ignore, when set, asks whether to add the written file to the work tree's .gitignore.
+	ignore *flows.GitIgnore
+	add    bool
+}
+
+// gitCheckMsg says whether the .env file just written lies in a git work tree unignored.
+type gitCheckMsg struct {
+	path   string
+	ignore flows.GitIgnore
+	need   bool
+}
+
+type gitAddedMsg struct {
+	path   string
+	ignore flows.GitIgnore
+	err    error
 }
 
 type copiedMsg struct{ err error }
@@ -79,6 +97,10 @@ func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	}
 	c := *m.state.Credentials
 	switch msg.String() {
+	case "pgdown", "pgup":
+		view, _ := m.handoffView(m.textWidth())
+		m.hand.scroll = pageScroll(m.hand.scroll, msg.String() == "pgdown", m.height, maxScroll(view, m.height-4))
+		return m, nil, true
 	case "v":
 		if c.ClientSecret != "" {
 			m.hand.reveal = !m.hand.reveal
@@ -132,13 +154,20 @@ func (m *Model) prove() tea.Cmd {
 // openEnvForm opens the dialog: the .env path, or whether to overwrite it.
 func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	var f huh.Field
-	if d.confirm {
+	switch {
+	case d.ignore != nil:
+		d.add = true
+		f = huh.NewSelect[bool]().Key("gitignore").
+			Title(fmt.Sprintf("Add %s to %s?", d.ignore.Entry, d.ignore.File)).
+			Description(d.path+" is in a git work tree and git does not ignore it: a commit would publish the client secret.").
+			Options(huh.NewOption("Yes, add it", true), huh.NewOption("No, leave .gitignore alone", false)).Value(&d.add)
+	case d.confirm:
 		// A list with a cursor: the answer is marked by "> ", not by colour alone.
 		f = huh.NewSelect[bool]().Key("overwrite").
 			Title(fmt.Sprintf("%s already exists. Overwrite it?", d.path)).
 			Description("Its content is replaced; the file is written with mode 0600.").
 			Options(huh.NewOption("Overwrite", true), huh.NewOption("Keep it", false)).Value(&d.overwrite)
-	} else {
+	default:
 		f = huh.NewInput().Key("path").Title("Write the credentials to").
 			Description("A .env file with PINGONE_ENVIRONMENT_ID, PINGONE_CLIENT_ID, PINGONE_CLIENT_SECRET and PINGONE_REGION_CODE, mode 0600.").
 			Value(&d.path).
@@ -155,6 +184,12 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	w := max(m.width-4, 20)
 	d.form.WithWidth(w)
 	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	switch {
+	case d.ignore != nil:
+		showOptionsAbove(d.form, 0) // "Yes, add it", in view with the option under it
+	case d.confirm && !d.overwrite:
+		showOptionsAbove(d.form, 1) // "Keep it" is chosen: "Overwrite" stays in view above it
+	}
 	return init
 }
 
@@ -168,6 +203,14 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.hand.dialog = nil
+	if g := d.ignore; g != nil {
+		if !d.add {
+			m.hand.note, m.hand.noteOK = fmt.Sprintf("Wrote %s (mode 0600). Git does not ignore it: keep it out of commits.", d.path), false
+			return m, nil
+		}
+		path := d.path
+		return m, func() tea.Msg { return gitAddedMsg{path: path, ignore: *g, err: g.Add()} }
+	}
 	if d.confirm && !d.overwrite {
 		m.hand.note, m.hand.noteOK = fmt.Sprintf("Left %s as it was.", d.path), false
 		return m, nil
@@ -201,6 +244,22 @@ func (m Model) handoffResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.hand.note, m.hand.noteOK = "Could not write the file: "+msg.err.Error(), false
 		default:
 			m.hand.note, m.hand.noteOK = fmt.Sprintf("Wrote %s (mode 0600). Keep it out of version control.", msg.path), true
+			path := msg.path
+			return m, func() tea.Msg {
+				g, need, _ := flows.GitIgnoreFor(path) // cannot tell: the note above says what to do
+				return gitCheckMsg{path: path, ignore: g, need: need}
+			}
+		}
+	case gitCheckMsg:
+		if msg.need && m.hand.dialog == nil {
+			g := msg.ignore
+			return m, m.openEnvForm(&envDialog{path: msg.path, ignore: &g})
+		}
+	case gitAddedMsg:
+		if msg.err != nil {
+			m.hand.note, m.hand.noteOK = fmt.Sprintf("Could not add %s to %s: %v", msg.ignore.Entry, msg.ignore.File, msg.err), false
+		} else {
+			m.hand.note, m.hand.noteOK = fmt.Sprintf("Wrote %s (mode 0600) and added %s to %s.", msg.path, msg.ignore.Entry, msg.ignore.File), true
 		}
 	}
 	return m, nil

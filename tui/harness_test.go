@@ -56,6 +56,12 @@ type harness struct {
 
 func newHarness(t testing.TB, mutate ...func(*Options)) *harness {
 	t.Helper()
+	return newHarnessAt(t, 80, 24, mutate...)
+}
+
+// newHarnessAt is newHarness in a terminal of w x h from the start.
+func newHarnessAt(t testing.TB, w, ht int, mutate ...func(*Options)) *harness {
+	t.Helper()
 	api := newFakeAPI()
 	out := &bytes.Buffer{}
 	o := Options{
@@ -66,7 +72,7 @@ func newHarness(t testing.TB, mutate ...func(*Options)) *harness {
 		f(&o)
 	}
 	h := &harness{t: t, m: New(o), api: api, out: out}
-	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.send(tea.WindowSizeMsg{Width: w, Height: ht})
 	h.run(h.m.Init())
 	return h
 }
@@ -84,7 +90,7 @@ func (h *harness) key(k string) {
 	types := map[string]tea.KeyType{
 		"enter": tea.KeyEnter, "esc": tea.KeyEsc, "shift+tab": tea.KeyShiftTab, "tab": tea.KeyTab,
 		"down": tea.KeyDown, "up": tea.KeyUp, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+		"ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU, "pgdown": tea.KeyPgDown, "pgup": tea.KeyPgUp,
 	}
 	if t, ok := types[k]; ok {
 		h.send(tea.KeyMsg{Type: t})

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // keyMap is every key the wizard itself handles; the open form handles the rest.
@@ -19,6 +20,7 @@ type keyMap struct {
 	Finish   key.Binding
 	Confirm  key.Binding
 	Cancel   key.Binding
+	Scroll   key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -36,6 +38,7 @@ func newKeyMap() keyMap {
 		Finish:   key.NewBinding(key.WithKeys("enter", "q"), key.WithHelp("enter", "finish")),
 		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Scroll:   key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgdn/pgup", "more")),
 	}
 }
 
@@ -46,6 +49,9 @@ func (m Model) bindings() []key.Binding {
 		return []key.Binding{k.Confirm, k.Cancel}
 	}
 	var out []key.Binding
+	if m.scrollable() {
+		out = append(out, k.Scroll) // first: on a small screen the help line is cut at its end
+	}
 	if m.handoffShown() && m.state.Credentials.ClientSecret != "" {
 		if m.hand.reveal {
 			out = append(out, k.Hide)
@@ -81,4 +87,24 @@ func (m Model) bindings() []key.Binding {
 		out = append(out, k.Quit)
 	}
 	return out
+}
+
+// scrollable reports whether part of the screen is cut and pgdown/pgup show it.
+func (m Model) scrollable() bool {
+	if m.handoffShown() {
+		view, _ := m.handoffView(m.textWidth())
+		return maxScroll(view, m.height-4) > 0
+	}
+	if m.phase != phaseInput && m.phase != phaseFailed {
+		return false
+	}
+	if !m.wide() {
+		pw, _ := m.panelSize()
+		title, pre, main := m.panel(pw)
+		if lipgloss.Height(joinLines(title, pre, main)) <= m.height-chrome {
+			return false // side by side, whole
+		}
+	}
+	l := m.fullWidth()
+	return maxScroll(l.text, l.room) > 0
 }

@@ -104,6 +104,13 @@ type Model struct {
 	inputs  []flows.Input
 	values  []*value
 	formErr error
+	// preScroll is how many lines of the text above the form (the verdict, a long question) are
+	// scrolled off the top: pgdown and pgup move it when the text does not fit.
+	preScroll int
+	// settled are the inputs of the open form whose options were scrolled into view (settleFocused).
+	settled map[string]bool
+	// formRoom is the room the open form was built for; a resize that changes it builds it again.
+	formRoom room
 
 	created []flows.Change
 	log     []string
@@ -195,7 +202,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
-		return m, m.resizeForms()
+		cmd := m.resizeForms()
+		return m, cmd
 	case tea.KeyMsg:
 		if msg.String() == "ctrl+c" {
 			m.interrupted = m.phase != phaseDone
@@ -220,7 +228,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
-	case copiedMsg, envWrittenMsg, proveMsg:
+	case copiedMsg, envWrittenMsg, proveMsg, gitCheckMsg, gitAddedMsg:
 		return m.handoffResult(msg)
 	}
 	// Anything else (focus, blink, huh's own navigation messages) belongs to the open form.
@@ -251,6 +259,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.inputKey(msg)
 	case phaseFailed:
 		switch msg.String() {
+		case "pgdown", "pgup":
+			m.scrollText(msg.String() == "pgdown")
 		case "r":
 			return m.retryStep()
 		case "b", "esc":
@@ -273,17 +283,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // enter starts step i, or the first step after it that applies.
 func (m *Model) enter(i int) tea.Cmd {
-	for ; i < len(m.steps); i++ {
-		st := m.steps[i]
-		if st.Interactive && !m.env.Interactive {
-			m.status[i] = statusSkipped
-			continue
-		}
-		if st.Skip != nil && st.Skip(&m.state) {
-			m.status[i] = statusSkipped
-			continue
-		}
-		break
+	next := flows.Next(m.steps, i, m.env, &m.state)
+	for ; i < next; i++ {
+		m.status[i] = statusSkipped
 	}
 	m.idx = i
 	if i >= len(m.steps) {
@@ -395,6 +397,7 @@ func (m Model) stepDone(msg stepMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.retry = m.phase
 		m.phase = phaseFailed
+		m.preScroll = 0
 		m.err = &flows.StepError{Step: m.steps[m.idx].Title, Err: msg.err}
 		m.leaveHandoff()
 		return m, nil
@@ -504,6 +507,9 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	switch msg.String() {
+	case "pgdown", "pgup":
+		m.scrollText(msg.String() == "pgdown")
+		return m, nil
 	case "esc":
 		if !m.filtering() {
 			return m.back()
@@ -514,6 +520,21 @@ func (m Model) inputKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m.updateForms(msg)
+}
+
+// scrollText scrolls the text above the form (or the failure) half a screen down or up.
+func (m *Model) scrollText(down bool) {
+	l := m.fullWidth()
+	m.preScroll = pageScroll(m.preScroll, down, m.height, maxScroll(l.text, l.room))
+}
+
+// pageScroll moves a scroll offset half a screen down or up, from 0 to most.
+func pageScroll(off int, down bool, height, most int) int {
+	page := max(height/2, 1)
+	if down {
+		return min(off+page, most)
+	}
+	return max(min(off, most)-page, 0)
 }
 
 // updateForms hands a message to whichever form is open and acts on its completion.
@@ -531,6 +552,7 @@ func (m Model) updateForms(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.form.State == huh.StateCompleted {
 		return m, m.submit()
 	}
+	m.settleFocused()
 	return m, cmd
 }
 

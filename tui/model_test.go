@@ -46,7 +46,11 @@ func TestTheWizardPreparesThenAsksThenRunsEachStep(t *testing.T) {
 	if h.m.status[0] != statusDone || h.m.status[1] != statusCurrent {
 		t.Errorf("the step list should show the first step done and the second current: %v", h.m.status)
 	}
-	h.wantScreen("✓ Choose environment", "› Review the preset", "name: StackOne Integration", "environment Production")
+	h.wantScreen("Step 2 of", "Review the preset", "name: StackOne Integration", "environment Production", "> Use these settings")
+	// The preset's settings and the step list do not fit side by side in 24 lines: a taller
+	// terminal shows both.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 40})
+	h.wantScreen("✓ Choose environment", "› Review the preset", "name: StackOne Integration", "> Use these settings")
 }
 
 func TestTheWholeStackOneSetupReachesTheHandOffWithTheSecretMasked(t *testing.T) {
@@ -176,6 +180,10 @@ func TestGoingBackTwiceAfterTheAppWasCreatedAdoptsItInsteadOfCreatingASecond(t *
 	if h.api.count("CreateApplication") != 1 {
 		t.Fatal("the app should have been created once")
 	}
+	h.key("esc") // back to the review before writing
+	if h.step() != flows.StepPreview {
+		t.Fatalf("at %s, want the review before writing", h.step())
+	}
 	h.key("esc") // back to "Who will sign in"
 	if h.step() != flows.StepSignInUser {
 		t.Fatalf("at %s, want the sign-in user step", h.step())
@@ -283,7 +291,8 @@ func TestDecliningToAdoptAnExistingAppKeepsTheQuestionOpen(t *testing.T) {
 	existing := pingone.Application{ID: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", Name: "StackOne Integration", Environment: &pingone.Ref{ID: prodEnvID}}
 	h.api.apps[existing.ID] = existing
 	h.enterUntil(flows.StepAdopt, phaseInput)
-	h.wantScreen("already exists", "bbbbbbbb-bbbb")
+	h.wantScreen("already", "exists (bbbbbbbb-bbbb")
+	h.wantScreen("> No", "  Yes") // No is the default; Yes is still in view above it
 	h.key("n")
 	h.key("enter")
 	if h.step() != flows.StepAdopt || h.m.phase != phaseInput {
@@ -736,9 +745,14 @@ func TestWhoWillSignInSurvivesGoingBackPastItsStep(t *testing.T) {
 	h.enterUntil(flows.StepSignInUser, phaseInput)
 	h.typeText("jdoe@example.com")
 	h.key("enter")
+	if h.step() != flows.StepPreview {
+		t.Fatalf("at %s", h.step())
+	}
+	h.key("enter") // make the changes
 	if h.step() != flows.StepRoleFix {
 		t.Fatalf("at %s", h.step())
 	}
+	h.key("esc") // to the review before writing
 	h.key("esc") // to "Who will sign in"
 	h.key("esc") // to the preset's review, from before the answer
 	if h.step() != flows.StepReview {
@@ -825,8 +839,8 @@ func TestWithoutColourTheChosenAnswerIsMarked(t *testing.T) {
 	h.typeText("creds.env")
 	h.key("enter")
 	before := h.screen()
-	if !strings.Contains(before, "> Keep it") {
-		t.Fatalf("the default answer is not marked:\n%s", before)
+	if !strings.Contains(before, "> Keep it") || !strings.Contains(before, "  Overwrite") {
+		t.Fatalf("the default answer is not marked, or the other is not in view:\n%s", before)
 	}
 	h.key("up")
 	after := h.screen()

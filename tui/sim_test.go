@@ -20,10 +20,10 @@ import (
 // questions are the screens each preset shows, in order, when every default is accepted. Bubble
 // Tea redraws only changed lines, so each is a text only its own question draws.
 var questions = map[string][]string{
-	"stackone":    {"Target environment", "What are you connecting?", "The stackone preset sets", "Who will sign in through the app?", "Skip: I will fix roles myself"},
-	"sync-worker": {"Target environment", "What are you connecting?", "The sync-worker preset sets", "Skip: I will fix roles myself"},
-	"cli-login":   {"Target environment", "What are you connecting?", "The cli-login preset sets", "Who will sign in through the app?", "Skip: I will fix roles myself"},
-	"custom":      {"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?", "Skip: I will fix roles myself"},
+	"stackone":    {"Target environment", "What are you connecting?", "The stackone preset sets", "Who will sign in through the app?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
+	"sync-worker": {"Target environment", "What are you connecting?", "The sync-worker preset sets", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
+	"cli-login":   {"Target environment", "What are you connecting?", "The cli-login preset sets", "Who will sign in through the app?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
+	"custom":      {"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
 }
 
 func tail(b []byte, n int) string {
@@ -129,9 +129,9 @@ func TestEnterWhileVerificationRunsFinishesOnceItAnswers(t *testing.T) {
 	env := simEnv(sim, srv.URL)
 	plan, _ := flows.Plan{Preset: "cli-login", SignInUser: "admin"}.WithPreset()
 	tm := teatest.NewTestModel(t, New(Options{Env: env, Plan: plan, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 32))
-	for _, q := range []string{"Target environment", "What are you connecting?", "The cli-login preset sets", "Who will sign in through the app?"} {
+	for _, q := range []string{"Target environment", "What are you connecting?", "The cli-login preset sets", "Who will sign in through the app?", "Make these changes in PingOne?"} {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(q)) }, teatest.WithDuration(10*time.Second))
-		if q == "Who will sign in through the app?" {
+		if q == "Make these changes in PingOne?" {
 			sim.SetLatency(300 * time.Millisecond) // verification makes at least two calls: 600 ms
 		}
 		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

@@ -41,6 +41,7 @@ func TestAStackOneSetupRunsEndToEndInARealProgram(t *testing.T) {
 		"What are you connecting?",
 		"The stackone preset sets",
 		"Who will sign in through the app?",
+		"Make these changes in PingOne?",
 		"Skip: I will fix roles myself",
 	} {
 		waitFor(screen)

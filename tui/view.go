@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -18,23 +20,18 @@ const (
 	sideBySideW = 72           // narrower terminals show the step list as one line
 	chrome      = 4 + logLines // header and blank line, blank line and help, the log
 	mask        = "••••••••••••"
+	// readableWidth bounds the text's width on wide terminals: lines of 200 columns are hard to
+	// read, and the eye loses the next line.
+	readableWidth = 100
 )
 
-// doingLabels say what a step does while it is in flight; titles are imperative.
-var doingLabels = map[string]string{
-	flows.StepEnvironment: "Choosing the environment",
-	flows.StepApplication: "Looking for an app of that name",
-	flows.StepReview:      "Looking for an app of that name",
-	flows.StepSignInUser:  "Finding the user who will sign in",
-	flows.StepCreate:      "Creating the Worker app",
-	flows.StepEnable:      "Enabling it",
-	flows.StepOIDC:        "Applying the OIDC and refresh settings",
-	flows.StepScopes:      "Granting the scopes",
-	flows.StepAccess:      "Restricting access to admins",
-	flows.StepRoles:       "Checking roles",
-	flows.StepAssign:      "Assigning roles",
-	flows.StepHandoff:     "Reading the credentials",
-	flows.StepVerify:      "Verifying",
+// preparing says what a step's Prepare does: the step's Doing when Prepare is all it does (the
+// review before writing works out what will change), else reading what its questions need.
+func preparing(st flows.Step) string {
+	if st.Run == nil && st.Doing != "" {
+		return st.Doing
+	}
+	return "Reading from PingOne"
 }
 
 func (m Model) sideBySide() bool { return m.width >= sideBySideW }
@@ -63,12 +60,15 @@ func (m Model) wide() bool {
 	return false
 }
 
+// textWidth is the width full-width text wraps to.
+func (m Model) textWidth() int { return min(max(m.width-2, 20), readableWidth) }
+
 // panelSize is the room the current step's panel has.
 func (m Model) panelSize() (w, h int) {
 	if m.wide() {
-		return max(m.width-2, 20), max(m.height-6, 3)
+		return m.textWidth(), max(m.height-6, 3)
 	}
-	return max(m.width-listWidth-1, 20), max(m.height-chrome-2, 3)
+	return min(max(m.width-listWidth-1, 20), readableWidth), max(m.height-chrome-2, 3)
 }
 
 // View renders the screen: the step list beside the current step's panel and a short log of
@@ -81,10 +81,17 @@ func (m Model) View() string {
 	}
 	help := m.help.ShortHelpView(m.bindings())
 	if m.handoffShown() {
-		return m.layout(m.handoffView(m.width-2), "", help)
+		// Taller than the terminal: the hand-off scrolls (pgup/pgdown), its top first.
+		body, dialogEnd := m.handoffView(m.textWidth())
+		room, off := m.height-4, m.hand.scroll
+		if m.hand.dialog != nil {
+			// The open dialog is always in view: scrolled down to it if need be.
+			off = max(off, dialogEnd-(room-1))
+		}
+		return m.layout(scroll(body, room, off, m.styles), "", help)
 	}
 	if m.phase == phaseDone {
-		return m.layout(m.doneView(m.width-2), "", help)
+		return m.layout(m.doneView(m.textWidth()), "", help)
 	}
 	if !m.wide() {
 		pw, _ := m.panelSize()
@@ -96,19 +103,74 @@ func (m Model) View() string {
 			return m.layout(body, m.logView(), help)
 		}
 	}
-	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it,
-	// the part before its form cut to fit.
-	w := m.width - 2
-	title, pre, main := m.panel(w)
-	title = m.styles.Faint.Render(m.progressLine()+"  ·  ") + title
-	room := m.height - 4 - lipgloss.Height(title) - lipgloss.Height(main)
-	if pre != "" && lipgloss.Height(pre) > room {
-		pre = clip(pre, max(room-1, 0)) + "\n" + m.styles.Faint.Render("…")
-		if room <= 0 {
-			pre = ""
+	// Full width (or a side panel too tall to fit): the progress as one line, the panel under it.
+	l := m.fullWidth()
+	return m.layout(joinLines(l.title, l.above, m.scrolled(l.text, l.room), l.below, l.main), "", help)
+}
+
+// panelLayout is a full-width panel: its title, what stays above the text that scrolls, that
+// text and the lines it has, what stays below it, and the form.
+type panelLayout struct {
+	title, above, text, below, main string
+	room                            int
+}
+
+// fullWidth lays the panel out across the screen. The question and the form stay on screen;
+// what comes before them (the verdict, the review), and the question's explanation when even
+// that does not fit, scroll above them.
+func (m Model) fullWidth() panelLayout {
+	title, pre, ask, more, main := m.panelParts(m.textWidth())
+	l := panelLayout{title: m.styles.Faint.Render(m.progressLine()+"  ·  ") + title, main: main}
+	room := m.height - 4 - lipgloss.Height(l.title) - lipgloss.Height(main)
+	fixed := joinLines(ask, more)
+	if fixed == "" || lipgloss.Height(fixed)+4 <= room {
+		if pre != "" && fixed != "" {
+			fixed = "\n" + fixed
 		}
+		l.text, l.below, l.room = pre, fixed, room-lipgloss.Height(fixed)
+		return l
 	}
-	return m.layout(joinLines(title, pre, main), "", help)
+	// Too long: the explanation scrolls too, after the verdict; the question stays, above the
+	// verdict when there is none (the preset's review: its title, then the settings).
+	l.room = room - lipgloss.Height(ask)
+	if pre == "" {
+		l.above, l.text = ask, more
+	} else {
+		l.text, l.below = joinLines(pre, more), ask
+	}
+	return l
+}
+
+// maxScroll is the largest useful offset of text shown in room lines (one says what is cut).
+func maxScroll(text string, room int) int {
+	return max(strings.Count(text, "\n")+1-(room-1), 0)
+}
+
+// scrolled is the text above the form cut to room lines, from line preScroll on, with a line
+// saying what is cut and how to see it (pgup/pgdown).
+func (m Model) scrolled(pre string, room int) string {
+	return scroll(pre, room, m.preScroll, m.styles)
+}
+
+// scroll is text cut to room lines from line off on, the last line saying what is cut.
+func scroll(pre string, room, off int, s styles) string {
+	lines := strings.Split(pre, "\n")
+	if pre == "" || len(lines) <= room {
+		return pre
+	}
+	if room < 2 {
+		return ""
+	}
+	shown := room - 1
+	off = min(off, len(lines)-shown)
+	var more []string
+	if off > 0 {
+		more = append(more, fmt.Sprintf("↑ %d more (pgup)", off))
+	}
+	if rest := len(lines) - off - shown; rest > 0 {
+		more = append(more, fmt.Sprintf("↓ %d more (pgdown)", rest))
+	}
+	return strings.Join(lines[off:off+shown], "\n") + "\n" + s.Faint.Render("… "+strings.Join(more, "  "))
 }
 
 // layout stacks the header, the body (padded or cut to the room left), the log and the help.
@@ -128,7 +190,7 @@ func (m Model) layout(body, log, help string) string {
 		b.WriteString("\n" + log)
 	}
 	b.WriteString("\n\n")
-	b.WriteString(help)
+	b.WriteString(ansi.Truncate(help, m.width, "…"))
 	return b.String()
 }
 
@@ -207,24 +269,34 @@ func (m Model) progressLine() string {
 	if m.idx >= len(m.steps) {
 		return "All steps done"
 	}
-	n, at := 0, 0
-	for i, st := range m.status {
-		if st != statusSkipped {
-			n++
-			if i <= m.idx {
-				at = n
-			}
-		}
-	}
-	return fmt.Sprintf("Step %d of %d", at, n)
+	// The step's place in the whole list, which the wide layout shows beside it: skipping steps
+	// never changes the count.
+	return fmt.Sprintf("Step %d of %d", m.idx+1, len(m.steps))
 }
 
 // panel is the current step: its title (and a blank line), what comes before its form (the role
 // verdict), and its form, spinner or failure.
 func (m Model) panel(w int) (title, pre, main string) {
+	title, pre, ask, help, main := m.panelParts(w)
+	return title, joinLines(pre, ask, help), main
+}
+
+// question is the question and explanation of a step whose question is drawn above its form
+// (questionAbove), wrapped to w; both are empty for other steps.
+func (m Model) question(w int) (ask, help string) {
+	if m.phase != phaseInput || !questionAbove(m.inputs) {
+		return "", ""
+	}
+	q := m.inputs[0]
+	return wrap(m.styles.Title.Render(q.Title), w), wrap(q.Help, w)
+}
+
+// panelParts is the panel in parts: the title, the text before the question (the verdict), the
+// question and its explanation (for a step whose question is above its form), and the form.
+func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 	s := m.styles
 	if m.idx >= len(m.steps) {
-		return "", "", ""
+		return "", "", "", "", ""
 	}
 	st := m.steps[m.idx]
 	title = s.Title.Render(st.Title)
@@ -235,12 +307,9 @@ func (m Model) panel(w int) (title, pre, main string) {
 	var b strings.Builder
 	switch m.phase {
 	case phasePreparing, phaseRunning:
-		label := doingLabels[st.ID]
-		if label == "" {
-			label = st.Title
-		}
+		label := cmp.Or(st.Doing, st.Title)
 		if m.phase == phasePreparing {
-			label = "Reading from PingOne"
+			label = preparing(st)
 		}
 		if m.progress != "" {
 			label = m.progress
@@ -248,10 +317,17 @@ func (m Model) panel(w int) (title, pre, main string) {
 		b.WriteString(m.spinner.View() + " " + label + "…")
 	case phaseInput:
 		if st.ID == flows.StepRoleFix && m.state.Report != nil {
-			pre = m.reportView(*m.state.Report, w)
+			pre = m.reportView(*m.state.Report, w) + m.askAdminView(w)
 		}
+		if st.ID == flows.StepPreview && m.state.Preview != nil {
+			pre = m.previewView(*m.state.Preview, w)
+		}
+		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
 			b.WriteString(strings.TrimRight(m.form.View(), "\n"))
+		}
+		if hint := m.suggestionHint(); hint != "" {
+			b.WriteString("\n" + wrap(s.Faint.Render(hint), w))
 		}
 		if warn := m.warning(); warn != "" {
 			b.WriteString("\n" + wrap(s.Warn.Render("⚠ ")+warn, w))
@@ -260,9 +336,10 @@ func (m Model) panel(w int) (title, pre, main string) {
 			b.WriteString("\n" + wrap(s.Error.Render("✗ ")+m.formErr.Error(), w))
 		}
 	case phaseFailed:
-		b.WriteString(m.failureView(w))
+		pre = m.failureView(w) // scrolls on a small screen: the error id is at its end
 	}
-	return title, pre, b.String()
+	ask, help = m.question(w)
+	return title, pre, ask, help, b.String()
 }
 
 // reportView is the role verdict, plainly: a line per gate PingOne applies at sign-in and per
@@ -311,6 +388,60 @@ func (m Model) reportView(r flows.RoleReport, w int) string {
 	return b.String()
 }
 
+// previewView is the look before anything is written: each setting with where its value comes
+// from, what will be created or changed, and the role verdict as things stand.
+func (m Model) previewView(p flows.Preview, w int) string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(s.Title.Render("Settings") + s.Faint.Render(", and where each comes from:") + "\n")
+	for _, set := range p.Settings {
+		b.WriteString(indent(hang(set.Name+": "+set.Value+s.Faint.Render("  ("+set.Source+")"), w-2), 2) + "\n")
+	}
+	if len(p.Unset) > 0 {
+		b.WriteString(indent(hang(s.Faint.Render("Not set (PingOne's default: none): ")+strings.Join(p.Unset, ", "), w-2), 2) + "\n")
+	}
+	b.WriteString("\n" + s.Title.Render("What will be made in PingOne:") + "\n")
+	lines := changeLines(p.Changes)
+	if len(lines) == 0 {
+		lines = []string{"nothing: PingOne already matches"}
+	}
+	for _, l := range lines {
+		b.WriteString(indent(hang(strings.Replace(l, "~ would be ", "", 1), w-2), 2) + "\n")
+	}
+	if p.Report != nil {
+		b.WriteString("\n" + s.Title.Render("Roles, as they are now:") + "\n")
+		b.WriteString(m.reportView(*p.Report, w))
+		if !p.Report.OK() {
+			b.WriteString(wrap(s.Faint.Render("The next step offers the fix."), w) + "\n")
+		}
+	}
+	return b.String()
+}
+
+// askAdminView is what to send to an admin who may grant the fix when the admin running the
+// setup may not: the message, the API calls, the console steps. Empty otherwise.
+func (m Model) askAdminView(w int) string {
+	if m.state.Report == nil {
+		return ""
+	}
+	req, ok := flows.AskAdmin(*m.state.Report, m.state.Target, m.env.Region)
+	if !ok {
+		return ""
+	}
+	s := m.styles
+	var b strings.Builder
+	b.WriteString("\n" + wrap(s.Title.Render("Ask your admin")+": you may not assign these roles yourself. Send this to an admin who holds Environment Admin:", w) + "\n")
+	b.WriteString(indent(wrap("“"+req.Message+"”", w-2), 2) + "\n")
+	b.WriteString("They can run (with their own token in PINGONE_TOKEN):\n")
+	// Each line whole where it fits, so it can be copied; cut into pieces only where it does not.
+	b.WriteString(indent(ansi.Hardwrap(req.Command, w-2, true), 2) + "\n")
+	b.WriteString("or, in the PingOne console:\n")
+	for i, step := range req.Console {
+		b.WriteString(indent(hang(fmt.Sprintf("%d. %s", i+1, step), w-2), 2) + "\n")
+	}
+	return b.String()
+}
+
 func (m Model) failureView(w int) string {
 	s := m.styles
 	ex := explain(m.err)
@@ -343,7 +474,7 @@ func (m Model) failureView(w int) string {
 // handoffView is the hand-off: whether the app works (the title says so, never rounded up),
 // where it is, its credentials, the actions on them, what was checked, what was created. The
 // parts a person acts on come first, so a small terminal cuts only the summary at the end.
-func (m Model) handoffView(w int) string {
+func (m Model) handoffView(w int) (view string, dialogEnd int) {
 	s := m.styles
 	c := *m.state.Credentials
 	var b strings.Builder
@@ -376,6 +507,7 @@ func (m Model) handoffView(w int) string {
 	}
 	if d := m.hand.dialog; d != nil {
 		b.WriteString("\n" + indent(strings.TrimRight(d.form.View(), "\n"), 2) + "\n")
+		dialogEnd = strings.Count(b.String(), "\n")
 	} else if m.hand.note != "" {
 		mark := s.Warn.Render("⚠ ")
 		if m.hand.noteOK {
@@ -386,13 +518,19 @@ func (m Model) handoffView(w int) string {
 	b.WriteString("\n")
 	switch {
 	case m.phase != phaseDone || m.hand.proving:
-		label := doingLabels[flows.StepVerify]
+		label := "Verifying"
+		if i := slices.IndexFunc(m.steps, func(st flows.Step) bool { return st.ID == flows.StepVerify }); i >= 0 {
+			label = cmp.Or(m.steps[i].Doing, label)
+		}
 		if m.progress != "" {
 			label = m.progress
 		}
 		b.WriteString(indent(hang(s.Label.Render(fmt.Sprintf("%-16s", "Verify"))+m.spinner.View()+" "+label+"…", w-2), 2) + "\n")
 	default:
 		b.WriteString(m.checksView(w))
+		if v := m.askAdminView(w - 2); v != "" && !m.state.Succeeded() {
+			b.WriteString("\n" + indent(strings.Trim(v, "\n"), 2) + "\n")
+		}
 		if m.canProve() {
 			b.WriteString(indent(hang(s.Faint.Render("Press p to prove it now: sign in as "+m.state.SignInUser.Username+" through the app in your browser."), w-2), 2) + "\n")
 		}
@@ -403,7 +541,7 @@ func (m Model) handoffView(w int) string {
 			b.WriteString("    " + ansi.Truncate(l, w-4, "…") + "\n")
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.TrimRight(b.String(), "\n"), dialogEnd
 }
 
 // handoffTitle reflects the verdict: ✓ ready (verified by live calls), ⚠ ready but unverified

@@ -123,11 +123,9 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 	}
 	defer sess.close()
 
-	// In JSON mode stdout holds only the document: the preview and questions go to stderr.
-	talk := stdout
-	if c.output == "json" {
-		talk = stderr
-	}
+	// The preview and the questions go to stderr, the terminal: stdout holds the outcome (or the
+	// JSON document), and piping it into a file or a pager must not hide the question.
+	talk := stderr
 	// Every run first goes through the plan without writing: every name and ID the steps resolve
 	// is resolved, so a plan that cannot be applied fails here, before anything is created, not
 	// half way. Without --yes the changes it finds are shown and confirmed.
@@ -152,6 +150,7 @@ func runApply(ctx context.Context, c *common, o applyOptions, stdin io.Reader, s
 			err = credentialsNotWritten{path: envFile, state: state, err: err}
 		} else {
 			envWritten = envFile
+			offerGitignore(envFile, stdin, talk)
 		}
 	}
 	if !dryRun && !c.demo {
@@ -356,6 +355,29 @@ func writeEnv(path string, cr flows.Credentials, yes bool, stdin io.Reader, stdo
 		return fmt.Errorf("%s exists: not overwritten (pass --yes to replace it)", path)
 	}
 	return unwrapPath(err)
+}
+
+// offerGitignore keeps a .env file written in a git work tree out of commits: when git does not
+// ignore it, it asks (on a terminal) whether to add it to the work tree's .gitignore, and
+// otherwise says how. .gitignore is never changed without a yes.
+func offerGitignore(path string, stdin io.Reader, talk io.Writer) {
+	g, need, err := flows.GitIgnoreFor(path)
+	if err != nil || !need {
+		return
+	}
+	fmt.Fprintf(talk, "%s is in a git work tree and git does not ignore it: a commit would publish the client secret.\n", path)
+	if !isTerminal(stdin) {
+		fmt.Fprintf(talk, "Add this line to %s: %s\n", g.File, g.Entry)
+		return
+	}
+	if !ask(stdin, talk, fmt.Sprintf("Add %s to %s? [y/N] ", g.Entry, g.File)) {
+		return
+	}
+	if err := g.Add(); err != nil {
+		fmt.Fprintf(talk, "Could not add %s to %s: %v\n", g.Entry, g.File, err)
+		return
+	}
+	fmt.Fprintf(talk, "Added %s to %s.\n", g.Entry, g.File)
 }
 
 func isTerminal(r io.Reader) bool {

@@ -47,7 +47,7 @@ var signInFlags = []string{
 func TestTheCommandLineContractIsPinned(t *testing.T) {
 	with := func(own ...string) []string { return append(own, signInFlags...) }
 	want := map[string][]string{
-		"pingone-setup":                 with("preset", "app-name", "user", "version"),
+		"pingone-setup":                 with("preset", "app-name", "user", "accessible", "show-secret", "version"),
 		"pingone-setup apply":           with("plan", "dry-run", "detailed-exitcode", "yes", "env-file", "show-secret"),
 		"pingone-setup doctor":          with("app", "user", "capabilities"),
 		"pingone-setup export":          with("app", "format", "user"),

@@ -128,8 +128,8 @@ func TestApplyWithoutYesAndWithoutATerminalRefusesToWrite(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "--yes") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
-	if !strings.Contains(out, "would be created") {
-		t.Errorf("the refusal should show the changes first:\n%s", out)
+	if !strings.Contains(stderr, "would be created") || strings.Contains(out, "would be created") {
+		t.Errorf("the refusal should show the changes first, on stderr with it:\nstdout:\n%s\nstderr:\n%s", out, stderr)
 	}
 	if e.writes() != 0 {
 		t.Error("wrote without consent")

@@ -62,13 +62,16 @@ func (t *transcriptFile) record(c pingone.Call) {
 
 // report is the one JSON document every command prints with --output json.
 type report struct {
-	Command      string              `json:"command"`
-	SignIn       *signInInfo         `json:"signIn,omitempty"`
-	Application  *appSummary         `json:"application,omitempty"`
-	Environment  *envSummary         `json:"environment,omitempty"`
-	Changes      []flows.Change      `json:"changes"`
-	Findings     []flows.Finding     `json:"findings"`
-	Roles        *flows.RoleReport   `json:"roles,omitempty"`
+	Command     string            `json:"command"`
+	SignIn      *signInInfo       `json:"signIn,omitempty"`
+	Application *appSummary       `json:"application,omitempty"`
+	Environment *envSummary       `json:"environment,omitempty"`
+	Changes     []flows.Change    `json:"changes"`
+	Findings    []flows.Finding   `json:"findings"`
+	Roles       *flows.RoleReport `json:"roles,omitempty"`
+	// AskAdmin is what to send to an admin who may grant the roles the fix needs, when the
+	// signed-in admin may not.
+	AskAdmin     *flows.AdminRequest `json:"askAdmin,omitempty"`
 	Verification *flows.Verification `json:"verification,omitempty"`
 	Credentials  *flows.Credentials  `json:"credentials,omitempty"`
 	Plan         *flows.Plan         `json:"plan,omitempty"`
@@ -108,6 +111,11 @@ func summarize(cmd string, s flows.State, err error) report {
 	}
 	if s.Target.ID != "" {
 		r.Environment = &envSummary{ID: s.Target.ID, Name: s.Target.Name}
+	}
+	if s.Report != nil {
+		if req, ok := flows.AskAdmin(*s.Report, s.Target, ""); ok {
+			r.AskAdmin = &req
+		}
 	}
 	if err != nil {
 		r.Error = &errorSummary{Explanation: flows.Explain(err), Message: err.Error()}

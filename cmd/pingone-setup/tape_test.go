@@ -280,7 +280,13 @@ func replayTapeCounting(t testing.TB, tm *tmux, before func()) (waits, keystroke
 			tm.waitFor(regexp.MustCompile(strings.Trim(st.arg, "/")), screenTimeout)
 			waits++
 		case "Sleep":
-			// Pauses are for the viewer; Wait+Screen keeps the replay in step.
+			// Pauses are for the viewer; Wait+Screen keeps the replay in step. A recording for
+			// viewers (make demo) keeps them.
+			if tapeSleeps {
+				if d, err := time.ParseDuration(st.arg); err == nil {
+					time.Sleep(d)
+				}
+			}
 		default:
 			t.Fatalf("demo.tape uses %q, which the replay does not understand: teach it or change the tape", st.cmd)
 		}
@@ -344,7 +350,8 @@ var wizardSteps = []*regexp.Regexp{
 	regexp.MustCompile(`What are you connecting`),
 	regexp.MustCompile(`Use these settings`),
 	regexp.MustCompile(`Who will sign in through the app`),
-	regexp.MustCompile(`will return HTTP 403`),
+	regexp.MustCompile(`Make these changes in PingOne`),
+	regexp.MustCompile(`Skip: I will fix roles myself`),
 }
 
 // throughToRoles takes the wizard (started with --preset stackone --user jdoe) from its first

@@ -19,6 +19,10 @@ import (
 // wizardOptions are the flags only the wizard has.
 type wizardOptions struct {
 	preset, appName, user string
+	// accessible runs the wizard as line-by-line prompts (also ACCESSIBLE=1, or TERM=dumb).
+	accessible bool
+	// showSecret puts the client secret in the --output json document.
+	showSecret bool
 }
 
 // newWizardCmd is the root command: the interactive wizard.
@@ -80,6 +84,8 @@ Exit codes:
 	cmd.Flags().StringVar(&o.user, "user", "", "prefill the user who will sign in")
 	metavar(cmd.Flags(), "user", "USERNAME")
 	complete(cmd, "preset", flows.PresetNames()...)
+	cmd.Flags().BoolVar(&o.accessible, "accessible", false, "ask line by line, without moving the cursor or colour, for screen readers (also ACCESSIBLE=1, and TERM=dumb)")
+	cmd.Flags().BoolVar(&o.showSecret, "show-secret", false, "with --output json: include the client secret in the document")
 	c.register(cmd)
 	return cmd
 }
@@ -92,10 +98,19 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	if _, ok := flows.PresetByName(preset); preset != "" && !ok {
 		return badUsage("--preset: unknown %q (choose from %s)", preset, strings.Join(flows.PresetNames(), ", "))
 	}
+	accessible := o.accessible || isOn(os.Getenv("ACCESSIBLE")) || os.Getenv("TERM") == "dumb"
+	// With --output json stdout holds only the document: the wizard talks on stderr, or, when
+	// stderr is not a terminal either, on the terminal itself.
+	talk, closeTalk, err := wizardOutput(stdout, stderr, c.output == "json", accessible)
+	if err != nil {
+		return failJSON(c, stdout, "wizard", flows.State{}, err)
+	}
+	defer closeTalk()
 	in, _ := stdin.(*os.File)
-	out, _ := stdout.(*os.File)
-	if in == nil || out == nil || !isatty.IsTerminal(in.Fd()) || !isatty.IsTerminal(out.Fd()) {
-		return usagef("the wizard needs a terminal. Without one, use a plan: pingone-setup apply --plan FILE (see pingone-setup export to get one from an existing app)")
+	if !accessible {
+		if out, _ := talk.(*os.File); in == nil || out == nil || !isatty.IsTerminal(in.Fd()) || !isatty.IsTerminal(out.Fd()) {
+			return failJSON(c, stdout, "wizard", flows.State{}, usagef("the wizard needs a terminal. Without one, use a plan: pingone-setup apply --plan FILE (see pingone-setup export to get one from an existing app), or --accessible to answer line by line"))
+		}
 	}
 	plan := flows.Plan{EnvironmentID: c.targetEnv, SignInUser: user}
 	if preset != "" {
@@ -105,7 +120,7 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	if appName != "" {
 		plan.Application.Name = appName
 	}
-	dbg, err := openDebug(stdout, stderr, true)
+	dbg, err := openDebug(talk, stderr, !accessible)
 	if err != nil {
 		return err
 	}
@@ -113,35 +128,106 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	c.debug = dbg
 	sess, err := signIn(ctx, c, stdin, stderr)
 	if err != nil {
-		return err
+		return failJSON(c, stdout, "wizard", flows.State{}, err)
 	}
 	defer sess.close()
 
-	m := tui.New(tui.Options{Env: sess.env(true, false), Plan: plan, Steps: flows.Steps(), Stdout: out})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out))
-	final, err := p.Run()
-	dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
-	fm, _ := final.(tui.Model)
-	if st, _ := fm.Result(); st.App != nil && !c.demo {
-		recordLedger(st, stderr) // what was created, interrupted or not, for teardown
+	opts := tui.Options{Env: sess.env(true, false), Plan: plan, Steps: flows.Steps(), Stdout: talk}
+	var (
+		state       flows.State
+		created     []flows.Change
+		envFiles    []string
+		runErr      error
+		interrupted bool
+	)
+	if accessible {
+		var res tui.LineResult
+		res, runErr = tui.RunAccessible(ctx, opts, stdin, talk)
+		state, created, envFiles = res.State, res.Created, res.EnvFiles
+		interrupted = errors.Is(runErr, tui.ErrInterrupted) || errors.Is(runErr, tui.ErrInputEnded)
+	} else {
+		p := tea.NewProgram(tui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(talk))
+		final, err := p.Run()
+		dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
+		fm, _ := final.(tui.Model)
+		state, runErr = fm.Result()
+		created = fm.Created()
+		interrupted = errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted()
+		if err != nil && !interrupted {
+			return err
+		}
 	}
-	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted() {
-		printCreatedOnExit(stderr, fm.Created())
+	if state.App != nil && !c.demo {
+		recordLedger(state, stderr, envFiles...) // what was created, interrupted or not, for teardown
+	}
+	if interrupted {
+		if errors.Is(runErr, tui.ErrInputEnded) {
+			fmt.Fprintln(stderr, "The input ended before the setup finished.")
+		}
+		printCreatedOnExit(stderr, created)
+		if c.output == "json" {
+			return failJSON(c, stdout, "wizard", state, errInterrupted)
+		}
 		return errInterrupted
 	}
-	if err != nil {
-		return err
+	var outcome error
+	switch {
+	case runErr != nil:
+		outcome = runErr
+	case state.App != nil && state.App.ID != "" && !state.Succeeded():
+		// Exit 0 only when verified, or when no live proof is possible and every check passed.
+		outcome = notWorking{"the app was set up, but it does not work yet (see the hand-off's checks)"}
 	}
-	state, runErr := fm.Result()
+	if c.output == "json" {
+		rep := summarize("wizard", state, runErr)
+		rep.SignIn = c.signedIn
+		rep.Transaction = sess.client.TransactionID
+		if o.showSecret && state.Credentials != nil {
+			rep.Credentials = state.Credentials
+		} else if state.Credentials != nil {
+			cr := *state.Credentials
+			cr.ClientSecret = "" // only with --show-secret
+			rep.Credentials = &cr
+		}
+		if err := writeJSON(stdout, rep); err != nil {
+			return err
+		}
+		if outcome != nil {
+			return reported{outcome}
+		}
+		return nil
+	}
 	printSummary(stdout, state)
 	if runErr != nil {
 		return explain(runErr, sess.client.TransactionID)
 	}
-	if state.App != nil && state.App.ID != "" && !state.Succeeded() {
-		// Exit 0 only when verified, or when no live proof is possible and every check passed.
-		return notWorking{"the app was set up, but it does not work yet (see the hand-off's checks)"}
+	return outcome
+}
+
+// isOn reads a switch from the environment: set, and not 0, false or no.
+func isOn(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return false
 	}
-	return nil
+	return true
+}
+
+// wizardOutput is where the wizard draws or talks: stdout, or with --output json (stdout holds
+// the document) stderr, or the terminal when stderr is not one (the screen wizard needs a
+// terminal; the line-by-line one talks on stderr whatever it is).
+func wizardOutput(stdout, stderr io.Writer, json, accessible bool) (io.Writer, func(), error) {
+	if !json {
+		return stdout, func() {}, nil
+	}
+	if f, ok := stderr.(*os.File); accessible || (ok && isatty.IsTerminal(f.Fd())) {
+		return stderr, func() {}, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, usagef("with --output json the wizard draws on stderr or the terminal, and there is neither: use --accessible, or apply --plan FILE --output json")
+	}
+	return tty, func() { tty.Close() }, nil
 }
 
 func printCreatedOnExit(w io.Writer, changes []flows.Change) {
