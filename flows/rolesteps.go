@@ -604,16 +604,35 @@ func checkRoleNames(ctx context.Context, api API, s State) error {
 		names = append(names, r.Name)
 	}
 	var problems []Problem
-	check := func(field, name string) {
+	var pops map[string]bool // the target environment's populations, read once if a scope names one
+	popsUnknown := false
+	check := func(field, name, scope string) {
 		if _, ok := roleByName(roles, name); !ok {
-			problems = append(problems, Problem{Field: field, Message: fmt.Sprintf("no role named %q on this tenant%s", name, suggest(name, names))})
+			problems = append(problems, Problem{Field: field + ".role", Message: fmt.Sprintf("no role named %q on this tenant%s", name, suggest(name, names))})
+		}
+		typ, id, err := ParseScope(scope)
+		if err != nil || typ != pingone.ScopeTypePopulation {
+			return
+		}
+		if pops == nil {
+			pops = map[string]bool{}
+			list, err := api.ListPopulations(ctx, s.Target.ID)
+			if err != nil {
+				popsUnknown = true // cannot tell: PingOne will say at the assignment
+			}
+			for _, p := range list {
+				pops[strings.ToLower(p.ID)] = true
+			}
+		}
+		if !popsUnknown && !pops[strings.ToLower(id)] {
+			problems = append(problems, Problem{Field: field + ".scope", Message: fmt.Sprintf("no population %s in the target environment: give the ID of one of its populations", id)})
 		}
 	}
 	for i, r := range p.Application.RoleAssignments {
-		check(fmt.Sprintf("application.roleAssignments[%d].role", i), r.Role)
+		check(fmt.Sprintf("application.roleAssignments[%d]", i), r.Role, r.Scope)
 	}
 	for i, r := range p.UserRoleAssignments {
-		check(fmt.Sprintf("userRoleAssignments[%d].role", i), r.Role)
+		check(fmt.Sprintf("userRoleAssignments[%d]", i), r.Role, r.Scope)
 	}
 	if len(problems) > 0 {
 		return &PlanError{Problems: problems}

@@ -211,14 +211,11 @@ func badInputs() []badInput {
 		// Names and IDs the plan refers to: resolved before anything is written.
 		{name: "an app role that does not exist", args: plan("role.yaml"), code: 1, want: `no role named "Identity Data Admn"`},
 		{name: "a user role that does not exist", args: plan("userrole.yaml"), code: 1, want: `no role named "Enviroment Admin"`},
-		{name: "a role that does not exist lists the close ones", args: plan("role.yaml"), code: 1, want: "Identity Data Admin",
-			skip: "needs flows: assignAll (flows/rolesteps.go) says `no role named %q on this tenant` without the close names; cmd cannot add them without a second resolver"},
+		{name: "a role that does not exist lists the close ones", args: plan("role.yaml"), code: 1, want: "Identity Data Admin"},
 		{name: "a sign-in user who does not exist", args: plan("nouser.yaml"), code: 1, want: `no user "nobody"`},
 		{name: "a role assignment for a user who does not exist", args: plan("noraus.yaml"), code: 1, want: `no user "nobody"`},
-		{name: "a population that does not exist", args: plan("pop.yaml"), code: 1, want: "population",
-			skip: "needs flows: a population scope is only met when the assignment is POSTed (flows/rolesteps.go assignAll/scopeFor), so the dry run passes and --yes fails after the app is created"},
-		{name: "a population scope that is not an ID", args: plan("popid.yaml"), code: 2, want: "population:not-an-id",
-			skip: "needs flows: ParseScope (flows/validate.go) takes any text after population: as the ID, so Validate passes it"},
+		{name: "a population that does not exist", args: plan("pop.yaml"), code: 1, want: "population"},
+		{name: "a population scope that is not an ID", args: plan("popid.yaml"), code: 2, want: "population:not-an-id"},
 
 		// Files the run writes: refused before anything changes.
 		{name: "--env-file that is a directory", args: apply("--env-file", "{dir}"), code: 2, want: "--env-file {dir}: is a directory"},
