@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -330,5 +331,33 @@ func TestCtrlCStopsTheLineByLineWizardWith130(t *testing.T) {
 	tm.press("C-c", regexp.MustCompile(`EXIT=130`))
 	if sc := tm.screen(); !strings.Contains(sc, "nothing was changed") {
 		t.Errorf("say that nothing was changed:\n%s", sc)
+	}
+}
+
+// TestRotateAndTeardownQuestionsGoToTheTerminalWhenStdoutIsPiped: as apply's, the questions of
+// rotate-secret and teardown are on the screen, not in the piped output.
+func TestRotateAndTeardownQuestionsGoToTheTerminalWhenStdoutIsPiped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	dir := buildBinary(t)
+	worker := pingonetest.New().Seed().AdminWorker.ClientID
+	tm := startTmux(t, dir, "bash --norc --noprofile")
+	for _, tc := range []struct{ cmd, question string }{
+		{`bin/pingone-setup rotate-secret --demo --app "Admin Worker" > out.txt; echo EXIT=$?`, `Give Admin Worker a new client secret .*\[y/N\]`},
+		{"bin/pingone-setup teardown --demo --app " + worker + " > out.txt; echo EXIT=$?", `Remove these\? \[y/N\]`},
+	} {
+		tm.shell("clear")
+		tm.shell("XDG_STATE_HOME=$PWD/state " + tc.cmd)
+		tm.waitFor(regexp.MustCompile(tc.question), screenTimeout)
+		tm.typeText("n")
+		tm.press("Enter", regexp.MustCompile(`EXIT=1`))
+		data, err := os.ReadFile(filepath.Join(dir, "out.txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if regexp.MustCompile(tc.question).Match(data) {
+			t.Errorf("%s: the question went to stdout:\n%s", tc.cmd, data)
+		}
 	}
 }

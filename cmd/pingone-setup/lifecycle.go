@@ -63,15 +63,12 @@ func runRotate(ctx context.Context, c *common, app string, keep time.Duration, e
 	if keep != 0 && (keep < flows.MinPreviousValid || keep > flows.MaxPreviousValid) {
 		return badUsage("--previous-expires: the previous secret can stay valid for 1m to 720h (30 days), or 0 to end it now; not %s", keep)
 	}
-	talk := stdout
-	if c.output == "json" {
-		talk = stderr
-	}
 	if !yes {
 		if !isTerminal(stdin) {
 			return failJSON(c, stdout, "rotate-secret", flows.State{}, usagef("rotate-secret changes a secret connectors use and there is no terminal to confirm: pass --yes"))
 		}
-		if !ask(stdin, talk, fmt.Sprintf("Give %s a new client secret (the previous one works for %s more)? [y/N] ", app, keep)) {
+		// The question goes to the terminal (stderr), so piping the output does not hide it.
+		if !ask(stdin, stderr, fmt.Sprintf("Give %s a new client secret (the previous one works for %s more)? [y/N] ", app, keep)) {
 			return failJSON(c, stdout, "rotate-secret", flows.State{}, errDeclined)
 		}
 	}
@@ -89,7 +86,7 @@ func runRotate(ctx context.Context, c *common, app string, keep time.Duration, e
 		return failJSON(c, stdout, "rotate-secret", st, explain(err, sess.client.TransactionID))
 	}
 	if envFile != "" {
-		err = writeEnv(envFile, r.Credentials, yes, stdin, talk)
+		err = writeEnv(envFile, r.Credentials, yes, stdin, stderr) // its questions go to the terminal
 	}
 	if err == nil && r.Verified != nil && r.Verified.Outcome == flows.OutcomeFailed {
 		err = notWorking{"rotated, but " + r.Verified.Message}
@@ -212,7 +209,7 @@ func runTeardown(ctx context.Context, c *common, app string, yes, dryRun bool, s
 		if !isTerminal(stdin) {
 			return failJSON(c, stdout, "teardown", st, usagef("teardown removes things from PingOne and there is no terminal to confirm: pass --yes, or --dry-run to only look"))
 		}
-		if !ask(stdin, talk, "Remove these? [y/N] ") {
+		if !ask(stdin, stderr, "Remove these? [y/N] ") {
 			return failJSON(c, stdout, "teardown", st, errDeclined)
 		}
 	}
