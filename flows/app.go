@@ -144,7 +144,7 @@ func NewApplication(spec AppSpec) pingone.Application {
 // createdChanges lists the fields a create sets, for the report.
 func createdChanges(step string, app pingone.Application, applied bool) []Change {
 	out := []Change{{Step: step, Action: Created, Object: appObject(app), Applied: applied}}
-	for _, f := range append(allFields, groupField(AppSpec{}, nil, nil)) {
+	for _, f := range slices.Concat(allFields, []field{groupField(AppSpec{}, nil, nil)}) { // never append to a shared slice
 		if st, ok := SettingByKey(f.Name); ok && st.Default != "" && f.Get(app) == st.Default {
 			continue // PingOne's default, which the plan did not ask for
 		}
