@@ -49,16 +49,16 @@ fuzz: ## Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m)
 GREMLINS_VERSION ?= v0.6.0
 GREMLINS := go run github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
 MUTATE_PKGS ?= flows pingone pingone/signin pingone/pingonetest
-MUTATE_FILES_flows := roles.go rolesteps.go verify.go wizard.go cache.go
+MUTATE_FILES_flows := roles.go rolesteps.go verify.go wizard.go cache.go fieldtable.go groupaccess.go signonpolicies.go
 # TestReadOnlyRolesLeaveJDoeRefusedAtSignInAndTheRunSaysSo fails now and then on a busy machine (the
 # sign-in's waiting races the role check beside it), which would count mutants as killed that no
 # test kills: it is skipped here until that race is fixed.
 MUTATE_SKIP_flows := ^(TestChaos|TestParsingIsLinear|TestReadOnlyRolesLeaveJDoeRefusedAtSignInAndTheRunSaysSo)
-MUTATE_FILES_pingone := retry.go client.go transcript.go errors.go
+MUTATE_FILES_pingone := retry.go client.go transcript.go errors.go assertion.go envref.go
 MUTATE_SKIP_pingone := ^$$
 MUTATE_FILES_pingone/signin := browser.go cache.go
 MUTATE_SKIP_pingone/signin := ^(TestARealChromium|TestDevice)
-MUTATE_FILES_pingone/pingonetest := authz.go roleassignments.go appvalidate.go
+MUTATE_FILES_pingone/pingonetest := authz.go roleassignments.go appvalidate.go clientassertion.go signonpolicies.go
 MUTATE_SKIP_pingone/pingonetest := ^$$
 # Two workers for two cores. A mutant's tests get the time the unmutated tests took (compile
 # included) times the package's coefficient: small packages need a larger one, as compiling a
