@@ -74,3 +74,23 @@ func FuzzParseEnvironmentRef(f *testing.F) {
 		}
 	})
 }
+
+func TestParseEnvironmentRefEdges(t *testing.T) {
+	const id = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	// A URL that does not parse is refused, not a crash.
+	if _, err := ParseEnvironmentRef("https://console.pingone.com/%zz"); err == nil || !strings.Contains(err.Error(), "neither an environment ID") {
+		t.Errorf("an unparsable URL: %v", err)
+	}
+	// Deeper in a path, an ID counts only after environments/ (the API's shape).
+	if _, err := ParseEnvironmentRef("https://console.pingone.com/a/b/" + id); err == nil {
+		t.Error("an ID deep in a console path was taken for the environment")
+	}
+	// Messages repeat an input of up to 80 characters whole, and cut a longer one.
+	eighty := strings.Repeat("x", 80)
+	if _, err := ParseEnvironmentRef(eighty); err == nil || !strings.Contains(err.Error(), `"`+eighty+`"`) {
+		t.Errorf("80 characters: %v", err)
+	}
+	if _, err := ParseEnvironmentRef(eighty + "y"); err == nil || strings.Contains(err.Error(), eighty) || !strings.Contains(err.Error(), "...") {
+		t.Errorf("81 characters: %v", err)
+	}
+}
