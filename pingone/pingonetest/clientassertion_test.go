@@ -128,3 +128,37 @@ func TestAPrivateKeyJWTAssertionVerifiesWithTheAppsKeys(t *testing.T) {
 		t.Errorf("a jwksUrl that cannot be read: %d %v", r.status, r.body)
 	}
 }
+
+func TestMalformedAssertionsAndKeySetsAreRefusedWithTheirReason(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	wrong, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	// k1 is not the signing key, k2 is: an assertion naming k1 must not verify with k2.
+	set, _ := json.Marshal(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
+		{Key: &wrong.PublicKey, KeyID: "k1", Algorithm: "ES256", Use: "sig"},
+		{Key: &key.PublicKey, KeyID: "k2", Algorithm: "ES256", Use: "sig"},
+	}})
+	f := newFixture(t, WithJWKSFetcher(func(string) ([]byte, error) { return nil, errors.New("unreachable") }))
+	id, _ := f.jwtWorker("PRIVATE_KEY_JWT", map[string]any{"jwks": string(set)})
+	if r := f.tokenWithAssertion(assertion(t, jose.ES256, key, "k2", f.assertionClaims(id)), nil); r.status != 200 {
+		t.Fatalf("the right kid: %d %v", r.status, r.body)
+	}
+	if r := f.tokenWithAssertion(assertion(t, jose.ES256, key, "k1", f.assertionClaims(id)), nil); r.status != 401 {
+		t.Errorf("signed by k2 but naming k1: %d %v", r.status, r.body)
+	}
+	if r := f.tokenWithAssertion("not.a.jwt", nil); r.status != 401 || !strings.Contains(r.body["error_description"].(string), "not a signed JWT") {
+		t.Errorf("garbage: %d %v", r.status, r.body)
+	}
+	good := assertion(t, jose.ES256, key, "k2", f.assertionClaims(id))
+	if r := f.tokenWithAssertion(good, url.Values{"client_assertion_type": {"urn:something:else"}}); r.status != 401 {
+		t.Errorf("another assertion type: %d %v", r.status, r.body)
+	}
+	// An app with both: the inline keys are used, the URL is not fetched.
+	both, _ := f.jwtWorker("PRIVATE_KEY_JWT", map[string]any{"name": "Both", "jwks": string(set), "jwksUrl": "https://keys.example.com/jwks"})
+	if r := f.tokenWithAssertion(assertion(t, jose.ES256, key, "k2", f.assertionClaims(both)), nil); r.status != 200 {
+		t.Errorf("inline keys beside a jwksUrl: %d %v", r.status, r.body)
+	}
+	empty, _ := f.jwtWorker("PRIVATE_KEY_JWT", map[string]any{"name": "Empty", "jwks": `{"keys":[]}`})
+	if r := f.tokenWithAssertion(assertion(t, jose.ES256, key, "k2", f.assertionClaims(empty)), nil); r.status != 401 || !strings.Contains(r.body["error_description"].(string), "no usable JWKS") {
+		t.Errorf("an empty key set: %d %v", r.status, r.body)
+	}
+}

@@ -26,6 +26,8 @@ func TestSignOnPolicyAssignmentsRefuseWhatPingOneRefuses(t *testing.T) {
 	if len(list) != 1 || list[0]["priority"] != float64(1) {
 		t.Fatalf("assignments %v", list)
 	}
+	f.expect(f.do(f.admin(), "GET", path+"/00000000-0000-4000-8000-000000000000", nil), 404)
+	f.expect(f.do(f.admin(), "GET", path+"/"+list[0]["id"].(string), nil), 200)
 	f.expect(f.do(f.admin(), "DELETE", path+"/"+list[0]["id"].(string), nil), 204)
 	f.expect(f.do(f.admin(), "DELETE", path+"/"+list[0]["id"].(string), nil), 404)
 }
