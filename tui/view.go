@@ -42,6 +42,10 @@ func (m Model) wide() bool {
 	if !m.sideBySide() || m.handoffShown() {
 		return true
 	}
+	if m.phase == phaseSignIn {
+		// The device code's QR code and the console steps need the width.
+		return m.sign != nil && ((m.sign.page == signWaiting && m.sign.prompt != nil) || (m.sign.page == signApp && m.sign.showSteps))
+	}
 	if m.phase != phaseInput {
 		return false
 	}
@@ -337,6 +341,10 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		}
 	case phaseFailed:
 		pre = m.failureView(w) // scrolls on a small screen: the error id is at its end
+	case phaseSignIn:
+		var main string
+		pre, main = m.signView(w)
+		b.WriteString(main)
 	}
 	ask, help = m.question(w)
 	return title, pre, ask, help, b.String()

@@ -126,13 +126,22 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	}
 	defer func() { dbg.release(stderr); dbg.close() }()
 	c.debug = dbg
-	sess, err := signIn(ctx, c, stdin, stderr)
-	if err != nil {
-		return failJSON(c, stdout, "wizard", flows.State{}, err)
+	opts := tui.Options{Plan: plan, Steps: flows.Steps(), Stdout: talk}
+	var sess *session
+	var onScreen *wizardSignIn
+	if !accessible && c.needsSignInStep() {
+		// No sign-in given: the wizard's first step signs in, on screen.
+		onScreen = newWizardSignIn(c)
+		defer onScreen.close()
+		opts.SignIn = onScreen.options()
+	} else {
+		sess, err = signIn(ctx, c, stdin, stderr)
+		if err != nil {
+			return failJSON(c, stdout, "wizard", flows.State{}, err)
+		}
+		defer sess.close()
+		opts.Env = sess.env(true, false)
 	}
-	defer sess.close()
-
-	opts := tui.Options{Env: sess.env(true, false), Plan: plan, Steps: flows.Steps(), Stdout: talk}
 	var (
 		state       flows.State
 		created     []flows.Change
@@ -150,6 +159,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 		final, err := p.Run()
 		dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
 		fm, _ := final.(tui.Model)
+		if onScreen != nil {
+			sess, c.signedIn = onScreen.session()
+		}
 		state, runErr = fm.Result()
 		created = fm.Created()
 		interrupted = errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted()
@@ -181,7 +193,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	if c.output == "json" {
 		rep := summarize("wizard", state, runErr)
 		rep.SignIn = c.signedIn
-		rep.Transaction = sess.client.TransactionID
+		if sess != nil {
+			rep.Transaction = sess.client.TransactionID
+		}
 		if o.showSecret && state.Credentials != nil {
 			rep.Credentials = state.Credentials
 		} else if state.Credentials != nil {
@@ -199,7 +213,11 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	}
 	printSummary(stdout, state)
 	if runErr != nil {
-		return explain(runErr, sess.client.TransactionID)
+		tx := ""
+		if sess != nil {
+			tx = sess.client.TransactionID
+		}
+		return explain(runErr, tx)
 	}
 	return outcome
 }
