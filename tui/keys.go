@@ -81,7 +81,9 @@ func (m Model) bindings() []key.Binding {
 			}
 			out = append(out, k.CopyURL)
 		}
-		if _, ok := m.signPrevious(); ok || m.signBusy() {
+		if m.signBusy() {
+			out = append(out, k.Cancel)
+		} else if _, ok := m.signPrevious(); ok {
 			out = append(out, k.Back)
 		}
 		out = append(out, k.Quit)

@@ -136,10 +136,13 @@ type Model struct {
 	height  int
 
 	// signIn is how the Sign in step signs in (Options.SignIn); sign is that step's state while
-	// it is on screen; signedInAs says who signed in there.
-	signIn     *SignIn
-	sign       *signState
-	signedInAs string
+	// it is on screen; signedInAs says who signed in there (and signedInNote anything else, such as
+	// a saved profile), shown above the question of the step after it (greetAt).
+	signIn       *SignIn
+	sign         *signState
+	signedInAs   string
+	signedInNote string
+	greetAt      int
 
 	interrupted bool
 	quitting    bool

@@ -43,6 +43,8 @@ type SignIn struct {
 	// Environment prefills the environment question (an ID or a console URL); Region the region.
 	Environment string
 	Region      pingone.Region
+	// RedirectURI is the browser sign-in's loopback callback, which the sign-in app must list.
+	RedirectURI string
 }
 
 // Login methods: how the admin signs in.
@@ -170,25 +172,31 @@ func consoleURL(r pingone.Region, envID string) string {
 	return "https://console.pingone." + tld + "/?env=" + envID
 }
 
-// signInAppSteps are the console steps that create a sign-in app as the cli-login preset would.
-func signInAppSteps(r pingone.Region, envID string) []string {
+// signInAppSteps are the console steps that create a sign-in app with the cli-login preset's
+// settings; redirect is the loopback callback the browser sign-in listens on.
+func signInAppSteps(redirect string) []string {
+	p, _ := flows.PresetByName("cli-login")
+	a := p.App
+	if redirect == "" && len(a.RedirectURIs) > 0 {
+		redirect = a.RedirectURIs[0]
+	}
 	return []string{
-		"Open " + consoleURL(r, envID) + " and sign in.",
-		"Applications → Applications → + (Add Application).",
-		"Name: pingone-setup sign-in; type: Native (or Worker); Save.",
-		"Configuration → edit: grant types Authorization Code, Refresh Token and Device Authorization; response type Code; PKCE enforcement S256_REQUIRED.",
-		"Redirect URIs: http://127.0.0.1:7464/callback (exactly); Token Endpoint Authentication Method: None; Save.",
-		"Access → Admin Only Access (admin users only); Save.",
-		"Turn the app on (the toggle at the top right), and copy its Client ID from Overview.",
+		"Sign in to the console of your environment (the link above) as an administrator.",
+		fmt.Sprintf("Applications → Applications → + : name %q, type Worker; Save.", a.Name),
+		fmt.Sprintf("Configuration → edit: response type %s; grant types %s (add DEVICE_CODE to sign in with a device code); PKCE enforcement %s; redirect URI %s (exactly); token endpoint authentication method %s; Save.",
+			strings.Join(a.ResponseTypes, ", "), strings.Join(a.GrantTypes, " and "), a.PKCEEnforcement, redirect, a.TokenEndpointAuthMethod),
+		"Resources: allow the scopes " + strings.Join(a.Scopes, " and ") + ".",
+		"Access: Admin Only Access (admin users only); Save.",
+		"Turn the app on (the toggle at the top right) and copy its Client ID from Overview.",
 	}
 }
 
 // signMethods are the ways to sign in, each saying in one line when to pick it.
 var signMethods = []huh.Option[string]{
-	huh.NewOption("Browser: you are at this computer and have a browser", LoginBrowser),
-	huh.NewOption("Device code: over SSH, or sign in on your phone or another computer", LoginDevice),
-	huh.NewOption("Worker: automation, with an existing worker's client ID and secret", LoginWorker),
-	huh.NewOption("Access token: you already have a Management API token", LoginToken),
+	huh.NewOption("Browser: at this computer, with a browser", LoginBrowser),
+	huh.NewOption("Device code: over SSH, or on your phone", LoginDevice),
+	huh.NewOption("Worker: an existing worker's ID and secret", LoginWorker),
+	huh.NewOption("Access token: you hold a Management API one", LoginToken),
 }
 
 // startSignIn opens the Sign in step's first page.
@@ -613,16 +621,24 @@ func (m *Model) signedIn(res SignedIn) tea.Cmd {
 	env.Interactive = true
 	env.API = flows.Cached(env.API)
 	m.env = env
-	if res.Who != "" {
-		m.logLine("✓ Signed in: " + res.Who)
-	}
-	if res.Note != "" {
-		m.logLine(res.Note)
-	}
 	m.sign.form = nil
 	m.sign.note = ""
-	m.signedInAs = res.Who
-	return m.finish()
+	m.signedInAs, m.signedInNote = res.Who, res.Note
+	cmd := m.finish()
+	m.greetAt = m.idx // the step after says who signed in, above its question
+	return cmd
+}
+
+// greeting is what the first step after signing in shows above its question: who signed in.
+func (m Model) greeting(w int) string {
+	if m.signedInAs == "" || m.idx != m.greetAt {
+		return ""
+	}
+	g := wrap(m.styles.OK.Render("✓ ")+"Signed in: "+m.signedInAs, w)
+	if m.signedInNote != "" {
+		g += "\n" + wrap(m.styles.Faint.Render(m.signedInNote), w)
+	}
+	return g + "\n"
 }
 
 // signView is the Sign in step's panel: the text above the form (a note, the console steps, the
@@ -641,14 +657,15 @@ func (m Model) signView(w int) (pre, main string) {
 	case signApp:
 		if s.showSteps {
 			b.WriteString(wrap(st.Title.Render("Create a sign-in app first")+": browser and device sign-ins go through an app of your environment, and PingOne has none until you make one. This is a one-time step PingOne requires; the console takes about a minute:", w) + "\n")
-			for i, step := range signInAppSteps(s.region, s.envID) {
+			b.WriteString("\n  " + consoleURL(s.region, s.envID) + "\n\n") // whole, to click or copy
+			for i, step := range signInAppSteps(s.opts.RedirectURI) {
 				b.WriteString(indent(hang(fmt.Sprintf("%d. %s", i+1, step), w-2), 2) + "\n")
 			}
 		}
 	case signFinding:
-		return strings.TrimRight(b.String(), "\n"), m.spinner.View() + " Finding the region of environment " + s.envID + "…"
+		return strings.TrimRight(b.String(), "\n"), wrap(m.spinner.View()+" Finding the region of environment "+s.envID+"…", w)
 	case signWaiting:
-		return strings.TrimRight(b.String()+m.promptView(w), "\n"), m.spinner.View() + " " + m.waitingLabel() + st.Faint.Render("  (esc: cancel)")
+		return strings.TrimRight(b.String()+m.promptView(w), "\n"), m.spinner.View() + " " + m.waitingLabel()
 	}
 	if s.form != nil {
 		main = strings.TrimRight(s.form.View(), "\n")
@@ -689,8 +706,10 @@ func (m Model) promptView(w int) string {
 		b.WriteString("On any device, open\n\n  " + d.VerificationURI + "\n\nand enter the code\n\n")
 		b.WriteString("  ┌" + bar + "┐\n  │ " + st.Value.Render(spaced) + " │\n  └" + bar + "┘\n")
 		if d.VerificationURIComplete != "" {
-			b.WriteString("\n" + wrap("or open "+d.VerificationURIComplete+", or scan this with a phone (it opens the page with the code filled in):", w) + "\n\n")
-			b.WriteString(d.QR)
+			b.WriteString("\nor open this page, which has the code filled in:\n\n  " + d.VerificationURIComplete + "\n\n")
+			if d.QR != "" {
+				b.WriteString("or scan this with a phone to open it:\n\n" + d.QR)
+			}
 		}
 		return b.String()
 	}

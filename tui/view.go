@@ -326,6 +326,9 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		if st.ID == flows.StepPreview && m.state.Preview != nil {
 			pre = m.previewView(*m.state.Preview, w)
 		}
+		if g := m.greeting(w); g != "" {
+			pre = joinLines(g, pre)
+		}
 		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
 			b.WriteString(strings.TrimRight(m.form.View(), "\n"))

@@ -60,7 +60,8 @@ func newWizardSignIn(c *common) *wizardSignIn {
 
 // options are the Sign in step's, for tui.Options.SignIn.
 func (w *wizardSignIn) options() *tui.SignIn {
-	o := &tui.SignIn{Discover: discoverRegionOf, Login: w.login, Open: w.open, Environment: w.base.environmentID}
+	o := &tui.SignIn{Discover: discoverRegionOf, Login: w.login, Open: w.open, Environment: w.base.environmentID,
+		RedirectURI: signin.Config{RedirectPort: w.base.loginPort}.RedirectURI()}
 	if w.base.regionGiven {
 		o.Region = w.base.regionCode
 	}
@@ -132,7 +133,7 @@ func (w *wizardSignIn) connect(ctx context.Context, c *common) (tui.SignedIn, er
 	w.sess, w.signedIn, w.saved = s, c.signedIn, c.profileSaved
 	w.opened = append(w.opened, s)
 	w.mu.Unlock()
-	res := tui.SignedIn{Env: s.env(true, false), Who: whoSignedIn(ctx, s)}
+	res := tui.SignedIn{Env: s.env(true, false), Who: whoSignedIn(ctx, s, c.apiURL != "")}
 	res.Note = strings.Join(strings.Fields(strings.ReplaceAll(notes.String(), "\n", " ")), " ")
 	return res, nil
 }
@@ -154,8 +155,9 @@ func (w *wizardSignIn) close() {
 }
 
 // whoSignedIn says who signed in, where and until when: "Ada Admin (admin@example.com), environment
-// Production, region NA; the token expires at 15:04". What cannot be read is left out.
-func whoSignedIn(ctx context.Context, s *session) string {
+// Production, region NA; the token expires at 15:04" (with explicit hosts, "at" the auth URL
+// instead of the region). What cannot be read is left out.
+func whoSignedIn(ctx context.Context, s *session, explicit bool) string {
 	id := s.identity
 	var who, envName string
 	if id.UserID != "" {
@@ -176,7 +178,10 @@ func whoSignedIn(ctx context.Context, s *session) string {
 		who = "worker " + id.ClientID
 	}
 	where := "environment " + cmpOr(envName, id.EnvironmentID)
-	if s.region != "" {
+	switch {
+	case explicit:
+		where += " at " + s.endpoints.AuthURL
+	case s.region != "":
 		where += ", region " + s.region
 	}
 	line := who + ", " + where

@@ -1,0 +1,174 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/pingone-setup/pingone-setup/pingone"
+	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
+)
+
+// signInRun is a wizard at its Sign in step, the sign-ins answered by the simulator.
+type signInRun struct {
+	t    *testing.T
+	tm   *teatest.TestModel
+	seen []byte
+	from int
+}
+
+func (r *signInRun) waitFor(text string) {
+	r.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	buf := make([]byte, 64<<10)
+	for {
+		if i := bytes.Index(r.seen[r.from:], []byte(text)); i >= 0 {
+			r.from += i
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("no %q after 10 s; the end of the output:\n%s", text, tail(r.seen, 3000))
+		}
+		n, _ := r.tm.Output().Read(buf)
+		r.seen = append(r.seen, buf[:n]...)
+		if n == 0 {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+func (r *signInRun) send(keys ...tea.KeyType) {
+	for _, k := range keys {
+		r.tm.Send(tea.KeyMsg{Type: k})
+	}
+}
+
+func (r *signInRun) typeText(s string) { r.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+
+func TestABareEnvironmentIDHasItsRegionFoundWithASpinnerAndPickedFromTheListWhenItCannotBe(t *testing.T) {
+	sim := pingonetest.New()
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	const envID = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	release := make(chan struct{})
+	var mu sync.Mutex
+	var got []Login
+	si := &SignIn{
+		Discover: func(ctx context.Context, id string) (pingone.Region, error) {
+			<-release
+			return "", errors.New("no region's discovery document knows it")
+		},
+		Login: func(ctx context.Context, req Login, show func(Prompt)) (SignedIn, error) {
+			mu.Lock()
+			got = append(got, req)
+			mu.Unlock()
+			return SignedIn{Env: simEnv(sim, srv.URL), Who: "Ada Admin (admin@example.com), environment Example Production, region EU"}, nil
+		},
+	}
+	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 30))
+	r := &signInRun{t: t, tm: tm}
+	r.waitFor("Which environment do you sign in to?")
+	r.typeText(envID)
+	r.send(tea.KeyEnter) // to the region: "Find it" is the default
+	r.waitFor("Region")
+	r.send(tea.KeyEnter)
+	r.waitFor("Finding the region of environment")
+	close(release)
+	r.waitFor("Could not find environment")
+	r.waitFor("discovery document knows it") // why, in the words of the lookup
+	r.waitFor("Which region is environment " + envID + " in?")
+	r.send(tea.KeyDown, tea.KeyEnter) // EU
+	r.waitFor("How do you sign in?")
+	r.send(tea.KeyDown, tea.KeyDown, tea.KeyDown, tea.KeyEnter) // access token
+	r.waitFor("hidden as you paste it")
+	const token = "eyJhbGciOiJSUzI1NiJ9.not-a-real-token-but-secret"
+	r.typeText(token)
+	r.send(tea.KeyEnter)
+	r.waitFor("Target environment")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	rest := make([]byte, 1<<20)
+	n, _ := tm.FinalOutput(t).Read(rest)
+	all := append(r.seen, rest[:n]...)
+
+	if len(got) != 1 || got[0].Method != LoginToken || got[0].Region != pingone.RegionEU || got[0].EnvironmentID != envID || got[0].Token != token {
+		t.Errorf("the sign-in asked for %+v", got)
+	}
+	if !bytes.Contains(all, []byte("Signed in: Ada Admin")) {
+		t.Error("the wizard should say who signed in")
+	}
+	if bytes.Contains(all, []byte("not-a-real-token")) {
+		t.Error("the pasted token was shown on the screen")
+	}
+	if final.sign.token != "" {
+		t.Error("the step kept the token after handing it over")
+	}
+	if final.env.API == nil || final.env.Identity.Username != "admin" && final.env.Identity.Username == "" {
+		t.Errorf("the wizard should go on signed in: %+v", final.env.Identity)
+	}
+}
+
+func TestTheWorkersSecretIsMaskedAndAFailedSignInReturnsToTheChoiceWithoutEndingTheWizard(t *testing.T) {
+	sim := pingonetest.New()
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	const envID = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	const secret = "Wk3r-very-secret-value"
+	calls := 0
+	si := &SignIn{
+		Discover: func(context.Context, string) (pingone.Region, error) { return pingone.RegionCA, nil },
+		Login: func(ctx context.Context, req Login, show func(Prompt)) (SignedIn, error) {
+			calls++
+			if req.Secret != secret || req.Method != LoginWorker || req.Region != pingone.RegionCA {
+				t.Errorf("login %+v", Login{Method: req.Method, Region: req.Region, ClientID: req.ClientID})
+			}
+			if calls == 1 {
+				return SignedIn{}, errors.New("sign in as worker: invalid_client. Fix: check the client ID and secret")
+			}
+			return SignedIn{Env: simEnv(sim, srv.URL), Who: "worker x"}, nil
+		},
+	}
+	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 30))
+	r := &signInRun{t: t, tm: tm}
+	r.waitFor("Which environment do you sign in to?")
+	r.typeText(envID)
+	r.send(tea.KeyEnter, tea.KeyEnter)
+	r.waitFor("Environment " + envID + " is in region CA.")
+	worker := func() {
+		r.waitFor("How do you sign in?")
+		r.send(tea.KeyDown, tea.KeyDown, tea.KeyEnter)
+		r.waitFor("Worker's client ID")
+		r.typeText("c2e3a5b7-3d4f-4a8b-8c1d-2e3f4a5b6c7d")
+		r.send(tea.KeyEnter, tea.KeyEnter) // secret typed (the default)
+		r.waitFor("Client secret")
+		r.typeText(secret)
+		r.send(tea.KeyEnter)
+	}
+	worker()
+	r.waitFor("invalid_client")
+	// Back at the choice, worker still chosen and its client ID kept; the secret is asked again.
+	r.waitFor("How do you sign in?")
+	r.send(tea.KeyEnter)
+	r.waitFor("Worker's client ID")
+	r.send(tea.KeyEnter, tea.KeyEnter)
+	r.waitFor("Client secret")
+	r.typeText(secret)
+	r.send(tea.KeyEnter)
+	r.waitFor("Target environment")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	if strings.Contains(string(r.seen), secret) {
+		t.Error("the secret was shown on the screen")
+	}
+	if calls != 2 {
+		t.Errorf("%d sign-ins, want 2", calls)
+	}
+}
