@@ -242,6 +242,13 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 		for _, f := range fields {
 			groups = append(groups, huh.NewGroup(f))
 		}
+		if len(groups) > 1 {
+			// A console URL names its region: it is not asked then.
+			groups[1].WithHideFunc(func() bool {
+				ref, err := pingone.ParseEnvironmentRef(s.where)
+				return err == nil && ref.Region != ""
+			})
+		}
 	case signRegion:
 		var opts []huh.Option[string]
 		for _, r := range pingone.Regions {
@@ -425,9 +432,6 @@ func (m *Model) signSubmit() tea.Cmd {
 		switch {
 		case s.opts.AuthURL != "":
 			s.region = ref.Region // a label only: the command line named the hosts
-		case ref.Region != "" && s.pick != "" && pingone.Region(s.pick) != ref.Region:
-			s.note, s.bad = fmt.Sprintf("The URL is in region %s, and you picked %s: pick %s, or “Find it”.", ref.Region, s.pick, ref.Region), true
-			return m.signForm(signWhere)
 		case ref.Region != "":
 			s.region = ref.Region
 		case s.pick != "":

@@ -172,3 +172,70 @@ func TestTheWorkersSecretIsMaskedAndAFailedSignInReturnsToTheChoiceWithoutEnding
 		t.Errorf("%d sign-ins, want 2", calls)
 	}
 }
+
+func TestTheBrowserPageOpensAndCopiesTheURLAndEscCancelsTheSignInBackToTheChoice(t *testing.T) {
+	const envID = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	const authURL = "https://auth.pingone.eu/" + envID + "/as/authorize?client_id=x&state=y"
+	opened := make(chan string, 4)
+	cancelled := make(chan struct{})
+	si := &SignIn{
+		Open: func(url string) error { opened <- url; return nil },
+		Login: func(ctx context.Context, req Login, show func(Prompt)) (SignedIn, error) {
+			show(Prompt{URL: authURL})
+			<-ctx.Done()
+			close(cancelled)
+			return SignedIn{}, ctx.Err()
+		},
+	}
+	var clip bytes.Buffer
+	var mu sync.Mutex
+	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: lockedWriter{&mu, &clip}}), teatest.WithInitialTermSize(120, 30))
+	r := &signInRun{t: t, tm: tm}
+	r.waitFor("Which environment do you sign in to?")
+	r.typeText("https://console.pingone.eu/?env=" + envID)
+	r.send(tea.KeyEnter)
+	r.waitFor("How do you sign in?")
+	r.send(tea.KeyEnter)
+	r.waitFor("Sign-in app's client ID")
+	r.typeText("c2e3a5b7-3d4f-4a8b-8c1d-2e3f4a5b6c7d")
+	r.send(tea.KeyEnter)
+	r.waitFor("Sign in to PingOne in your browser")
+	r.waitFor("o open the browser")
+	r.typeText("o")
+	select {
+	case u := <-opened:
+		if u != authURL {
+			t.Errorf("opened %q", u)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("o did not open the browser")
+	}
+	r.typeText("c")
+	r.waitFor("Copied the URL")
+	mu.Lock()
+	if !strings.Contains(clip.String(), "\x1b]52;c;") {
+		t.Errorf("c should copy the URL with OSC 52: %q", clip.String())
+	}
+	mu.Unlock()
+	r.send(tea.KeyEsc)
+	select {
+	case <-cancelled:
+	case <-time.After(5 * time.Second):
+		t.Fatal("esc did not cancel the sign-in")
+	}
+	r.waitFor("Cancelled.")
+	r.waitFor("How do you sign in?")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -331,4 +332,41 @@ func TestABadPastedValueIsExplainedAndAWrongClientIDReturnsToTheChoiceWithTheFix
 	if _, err := final.Result(); err != tui.ErrInterrupted {
 		t.Errorf("Result() = %v", err)
 	}
+}
+
+// TestTheRealBinaryWithNoSignInOpensAtTheSignInStepInATerminal runs the binary as a first-time
+// admin would, with no sign-in at all (only the simulator's hosts): it used to exit 2 ("no
+// sign-in"); now its first step signs in with a device code and it goes on to the environment.
+func TestTheRealBinaryWithNoSignInOpensAtTheSignInStepInATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real terminal test")
+	}
+	e := newFirstRunEnv(t)
+	app := deviceApp(e)
+	env := e.seed.Production.ID
+	bin := buildBinary(t)
+	cfg := t.TempDir()
+	tm := startTmux(t, bin, "bash --norc --noprofile")
+	tm.shell("env -u PINGONE_API_ACCESS_TOKEN XDG_CONFIG_HOME=" + cfg + " bin/pingone-setup --api-url " + e.srv.URL + "/v1 --auth-url " + e.srv.URL)
+	tm.waitFor(regexp.MustCompile(`› Sign in[\s\S]*Which environment do you sign in to\?`), screenTimeout)
+	keys := 0
+	tm.typeText("console.pingone.com/?env=" + env) // as copied without the scheme
+	tm.press("Enter", regexp.MustCompile(`How do you sign in\?`))
+	tm.press("Down", regexp.MustCompile(`> Device code`))
+	tm.press("Enter", regexp.MustCompile(`Sign-in app's client ID`))
+	tm.typeText(app)
+	tm.press("Enter", regexp.MustCompile(`and enter the code`))
+	keys += 6 // two pastes and four keys
+	m := regexp.MustCompile(`(http://\S+/device\?user_code=[A-Z0-9-]+)`).FindStringSubmatch(tm.screen())
+	if m == nil {
+		t.Fatalf("no complete verification URL on the screen:\n%s", tm.screen())
+	}
+	if err := approveDevice(m[1], e.seed.Admin.Username, e.seed.Admin.Password); err != nil {
+		t.Fatal(err)
+	}
+	tm.waitFor(regexp.MustCompile(`✓ Signed in: [\s\S]*Target environment`), screenTimeout)
+	t.Logf("%d keystrokes (pastes included) from launch to signed in at the environment step, besides approving the code", keys)
+	tm.press("C-c", promptLine)
+	tm.shell("echo EXIT=$?")
+	tm.waitFor(regexp.MustCompile(`EXIT=130`), screenTimeout)
 }
