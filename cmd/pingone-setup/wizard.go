@@ -42,10 +42,13 @@ Without a command it runs the interactive wizard: flags and environment variable
 answers and skip the questions they settle. apply, doctor and export run the same steps without a
 terminal, from a plan file.
 
-Sign in as yourself with the browser or a device code (--login browser|device --login-client-id
-ID --environment-id ID), as an existing worker (--client-id with --client-secret-file or
-PINGONE_CLIENT_SECRET), or with an access token (--token-file or PINGONE_API_ACCESS_TOKEN).
-Secrets are never flag values.`,
+With no sign-in given, the wizard's first step signs you in: paste your environment ID or console
+URL, then choose the browser, a device code, an existing worker's credentials or an access token
+(and, the first time, it shows how to create the sign-in app PingOne requires). The sign-in is
+saved as a profile, offered first on the next run. The same sign-ins as flags: as yourself with
+the browser or a device code (--login browser|device --login-client-id ID --environment-id ID),
+as an existing worker (--client-id with --client-secret-file or PINGONE_CLIENT_SECRET), or with
+an access token (--token-file or PINGONE_API_ACCESS_TOKEN). Secrets are never flag values.`,
 		Example: `  # Try it against the built-in simulated PingOne: no account, no network
   pingone-setup --demo
 
