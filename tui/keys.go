@@ -23,6 +23,7 @@ type keyMap struct {
 	Scroll   key.Binding
 	OpenURL  key.Binding
 	CopyURL  key.Binding
+	Rotate   key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -43,6 +44,7 @@ func newKeyMap() keyMap {
 		Scroll:   key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgdn/pgup", "more")),
 		OpenURL:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the browser")),
 		CopyURL:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the URL")),
+		Rotate:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate secret")),
 	}
 }
 
@@ -68,6 +70,9 @@ func (m Model) bindings() []key.Binding {
 		out = append(out, k.Write)
 		if m.canProve() {
 			out = append(out, k.Prove)
+		}
+		if m.canRotate() {
+			out = append(out, k.Rotate)
 		}
 	}
 	switch m.phase {

@@ -247,7 +247,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
-	case copiedMsg, envWrittenMsg, proveMsg, gitCheckMsg, gitAddedMsg:
+	case copiedMsg, envWrittenMsg, proveMsg, gitCheckMsg, gitAddedMsg, rotatedMsg:
 		return m.handoffResult(msg)
 	}
 	// Anything else (focus, blink, huh's own navigation messages) belongs to the open form.
