@@ -95,7 +95,7 @@ func (r *lineRun) walk() error {
 	for i < len(r.steps) {
 		st := r.steps[i]
 		r.m.idx = i
-		r.printf("\n%s\n", r.m.styles.Title.Render(fmt.Sprintf("Step %d of %d: %s", i+1, len(r.steps), st.Title)))
+		r.printf("\n%s\n", r.m.styles.Title.Render(r.m.progressLine()+": "+st.Title))
 		if st.Prepare != nil {
 			if err := r.call(st, preparing(st), st.Prepare); err != nil {
 				return err
