@@ -226,7 +226,7 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 			Value(&s.choice)))
 	case signWhere:
 		in := huh.NewInput().Title("Which environment do you sign in to?").
-			Description("Paste its ID, or the console URL from your browser's address bar (https://console.pingone.com/?env=…).").
+			Description("Paste its ID, or the PingOne console's URL from your browser's address bar (it holds the ID and the region).").
 			Value(&s.where).Validate(func(v string) error {
 			_, err := pingone.ParseEnvironmentRef(v)
 			return err

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
 )
@@ -238,4 +239,50 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// signInHarness is the wizard at its Sign in step, nothing signed in yet.
+func signInHarness(t *testing.T, profile string) *harness {
+	return newHarness(t, func(o *Options) {
+		o.Env = flows.Env{}
+		o.SignIn = &SignIn{Profile: profile, Resume: func(context.Context) (SignedIn, error) { return SignedIn{}, errors.New("not in a golden") }}
+	})
+}
+
+func TestGoldenSignInStepFirstPage(t *testing.T) {
+	h := signInHarness(t, "")
+	if !strings.Contains(h.screen(), "› Sign in") {
+		t.Error("Sign in should be the current step of the step list")
+	}
+	h.golden("signin-where")
+}
+
+func TestGoldenSignInOffersTheSavedProfileFirst(t *testing.T) {
+	h := signInHarness(t, "admin@example.com (NA, environment 3f8a1c2e…)")
+	h.golden("signin-profile")
+}
+
+func TestGoldenSignInShowsHowToCreateASignInApp(t *testing.T) {
+	h := signInHarness(t, "")
+	h.typeText("https://console.pingone.eu/?env=3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b")
+	h.key("enter")
+	h.key("enter") // browser
+	h.key("enter") // no client ID: no sign-in app yet
+	h.golden("signin-no-app")
+}
+
+func TestGoldenSignInShowsTheDeviceCode(t *testing.T) {
+	h := signInHarness(t, "")
+	s := h.m.sign
+	s.envID, s.region = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b", pingone.RegionEU
+	s.page, s.form = signWaiting, nil
+	exp := time.Date(2026, 11, 27, 4, 10, 0, 0, time.UTC)
+	s.now = exp.Add(-(9*time.Minute + 41*time.Second))
+	complete := "https://auth.pingone.eu/3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b/device?user_code=WDJB-MJHT"
+	s.prompt = &Prompt{Device: &DeviceCode{UserCode: "WDJB-MJHT", VerificationURI: "https://auth.pingone.eu/3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b/device",
+		VerificationURIComplete: complete, ExpiresAt: exp, QR: "[QR code]\n"}}
+	h.golden("signin-device")
+	if !strings.Contains(h.screen(), "expires in 9:41") {
+		t.Error("the countdown should say how long the code lasts")
+	}
 }
