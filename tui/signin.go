@@ -192,11 +192,11 @@ func signInAppSteps(redirect string) []string {
 }
 
 // signMethods are the ways to sign in, each saying in one line when to pick it.
-var signMethods = []huh.Option[string]{
-	huh.NewOption("Browser: at this computer, with a browser", LoginBrowser),
-	huh.NewOption("Device code: over SSH, or on your phone", LoginDevice),
-	huh.NewOption("Worker: an existing worker's ID and secret", LoginWorker),
-	huh.NewOption("Access token: you hold a Management API one", LoginToken),
+var signMethods = []struct{ label, value string }{
+	{"Browser: at this computer, with a browser", LoginBrowser},
+	{"Device code: over SSH, or on your phone", LoginDevice},
+	{"Worker: an existing worker's ID and secret", LoginWorker},
+	{"Access token: you hold a Management API one", LoginToken},
 }
 
 // startSignIn opens the Sign in step's first page.
@@ -217,12 +217,17 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 	s := m.sign
 	s.page = p
 	m.preScroll = 0
+	// The page's size: an option that wraps would push the chosen one out of view, so each
+	// fits one line.
+	w, h := m.panelSize()
+	r := room{w: w - 2, h: h}
+	opt := func(label, value string) huh.Option[string] { return huh.NewOption(optionLabel(label, r), value) }
 	var groups []*huh.Group
 	switch p {
 	case signProfile:
 		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("Sign in").
 			Description("You signed in before; the saved sign-in is renewed without asking.").
-			Options(huh.NewOption("Continue as "+s.opts.Profile, "profile"), huh.NewOption("Sign in another way", "other")).
+			Options(opt("Continue as "+s.opts.Profile, "profile"), opt("Sign in another way", "other")).
 			Value(&s.choice)))
 	case signWhere:
 		in := huh.NewInput().Title("Which environment do you sign in to?").
@@ -233,9 +238,9 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 		})
 		fields := []huh.Field{in}
 		if s.opts.AuthURL == "" {
-			opts := []huh.Option[string]{huh.NewOption("Find it from the environment (or the URL)", "")}
-			for _, r := range pingone.Regions {
-				opts = append(opts, huh.NewOption(string(r)+" ("+r.AuthURL()+")", string(r)))
+			opts := []huh.Option[string]{opt("Find it from the environment (or the URL)", "")}
+			for _, rg := range pingone.Regions {
+				opts = append(opts, opt(string(rg)+" ("+rg.AuthURL()+")", string(rg)))
 			}
 			fields = append(fields, huh.NewSelect[string]().Title("Region").Options(opts...).Value(&s.pick))
 		}
@@ -251,15 +256,19 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 		}
 	case signRegion:
 		var opts []huh.Option[string]
-		for _, r := range pingone.Regions {
-			opts = append(opts, huh.NewOption(string(r)+" ("+r.AuthURL()+")", string(r)))
+		for _, rg := range pingone.Regions {
+			opts = append(opts, opt(string(rg)+" ("+rg.AuthURL()+")", string(rg)))
 		}
 		if s.pick == "" {
 			s.pick = string(pingone.RegionNA)
 		}
 		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("Which region is environment "+s.envID+" in?").Options(opts...).Value(&s.pick)))
 	case signHow:
-		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("How do you sign in?").Options(signMethods...).Value(&s.how)))
+		var opts []huh.Option[string]
+		for _, o := range signMethods {
+			opts = append(opts, opt(o.label, o.value))
+		}
+		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("How do you sign in?").Options(opts...).Value(&s.how)))
 	case signApp:
 		desc := "The client ID of the sign-in app in this environment (browser and device sign-ins go through one). No sign-in app yet? Leave this empty and press enter: the steps to create one are shown."
 		if s.showSteps {
@@ -273,7 +282,7 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 				huh.NewInput().Title("Worker's client ID").Description("A worker app of this environment, whose roles let it manage applications and roles.").
 					Value(&s.workerID).Validate(func(v string) error { return checkClientID(v, true) }),
 				huh.NewSelect[string]().Title("Its client secret").
-					Options(huh.NewOption("Type or paste it (hidden as you type)", "type"), huh.NewOption("Read it from a file", "file")).Value(&s.secretFrom)),
+					Options(opt("Type or paste it (hidden as you type)", "type"), opt("Read it from a file", "file")).Value(&s.secretFrom)),
 			huh.NewGroup(huh.NewInput().Title("Client secret").EchoMode(huh.EchoModePassword).Value(&s.secret).
 				Validate(nonEmpty("paste the worker's client secret"))).
 				WithHideFunc(func() bool { return s.secretFrom != "type" }),
@@ -289,10 +298,13 @@ func (m *Model) signForm(p signPage) tea.Cmd {
 		return nil
 	}
 	s.form = huh.NewForm(groups...).WithShowHelp(false).WithTheme(huh.ThemeCharm())
-	w, h := m.panelSize()
 	s.form.WithWidth(w)
 	s.form.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	return s.form.Init()
+	init := s.form.Init()
+	if p == signProfile && s.choice == "other" {
+		showOptionsAbove(s.form, 1) // "Continue as" stays in view above the choice
+	}
+	return init
 }
 
 func nonEmpty(what string) func(string) error {
@@ -373,7 +385,8 @@ func (m Model) signKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // signBackFromWaiting is the page a cancelled or failed sign-in returns to: the choice of how.
 func (m Model) signBackFromWaiting() signPage {
 	if m.sign.envID == "" {
-		return signProfile // the saved profile's sign-in
+		m.sign.choice = "other" // the saved profile's sign-in failed: another way is next
+		return signProfile
 	}
 	return signHow
 }
@@ -603,18 +616,23 @@ func (m Model) signResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		s.cancel = nil
 		if msg.err != nil {
-			s.note, s.bad = signInFailure(msg.err), true
-			return m, m.signForm(m.signBackFromWaiting())
+			back := m.signBackFromWaiting()
+			s.note, s.bad = signInFailure(msg.err, back == signProfile), true
+			return m, m.signForm(back)
 		}
 		return m, m.signedIn(msg.res)
 	}
 	return m, nil
 }
 
-// signInFailure says why a sign-in failed and what to do, in one piece of text.
-func signInFailure(err error) string {
+// signInFailure says why a sign-in failed and what to do, in one piece of text; profile says it
+// was the saved profile's.
+func signInFailure(err error, profile bool) string {
 	if errors.Is(err, context.Canceled) {
 		return "Cancelled."
+	}
+	if profile {
+		return "✗ " + err.Error() + "\nThe saved sign-in cannot be used: sign in another way."
 	}
 	return "✗ " + err.Error() + "\nChoose how to sign in again, or esc to change the environment."
 }

@@ -286,3 +286,25 @@ func TestGoldenSignInShowsTheDeviceCode(t *testing.T) {
 		t.Error("the countdown should say how long the code lasts")
 	}
 }
+
+func TestASavedProfileThatCannotSignInSaysWhyAndOffersAnotherWay(t *testing.T) {
+	h := newHarness(t, func(o *Options) {
+		o.Env = flows.Env{}
+		o.SignIn = &SignIn{Profile: "admin@example.com (NA, environment 3f8a1c2e…)", Environment: "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b",
+			Resume: func(context.Context) (SignedIn, error) {
+				return SignedIn{}, errors.New("the saved sign-in has expired or was revoked")
+			}}
+	})
+	h.key("enter") // continue as the profile
+	sc := h.screen()
+	if !strings.Contains(sc, "expired or was revoked") || !strings.Contains(sc, "cannot be used") {
+		t.Fatalf("the failure should say why and what to do:\n%s", sc)
+	}
+	if !strings.Contains(sc, "> Sign in another way") {
+		t.Errorf("another way should be chosen now:\n%s", sc)
+	}
+	h.key("enter")
+	if sc := h.screen(); !strings.Contains(sc, "Which environment do you sign in to?") || !strings.Contains(sc, "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b") {
+		t.Errorf("another way asks where, the profile's environment prefilled:\n%s", sc)
+	}
+}
