@@ -49,7 +49,7 @@ func moreChoiceInputs(s *State) []Input {
 	}
 	return []Input{{
 		Key: "more", Title: "More settings", Kind: MultiSelect, Options: opts,
-		Help: "Settings beyond the usual ones, for this app: choose any to set (space), each is asked next; choose none to leave them to PingOne's defaults.",
+		Help: "Settings beyond the usual ones, for this app: choose any to set, each is asked next; choose none to leave them to PingOne's defaults.",
 		Get: func(s *State) string {
 			var on []string
 			for _, st := range choices {

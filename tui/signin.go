@@ -12,6 +12,7 @@ import (
 
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
+	"github.com/pingone-setup/pingone-setup/pingone/signin"
 )
 
 // StepSignIn is the ID of the Sign in step, the first of the step list when the command line
@@ -615,6 +616,12 @@ func (m Model) signResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		s.cancel = nil
+		if errors.Is(msg.err, signin.ErrEnvironmentNotFound) && s.envID != "" {
+			// Wrong region (or ID): back to where, the region to be picked or found again.
+			s.note, s.bad = "✗ "+msg.err.Error()+"\nCheck the environment ID, and pick its region (or let it be found).", true
+			s.pick = ""
+			return m, m.signForm(signWhere)
+		}
 		if msg.err != nil {
 			back := m.signBackFromWaiting()
 			s.note, s.bad = signInFailure(msg.err, back == signProfile), true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
 	"github.com/pingone-setup/pingone-setup/pingone/pingonetest"
+	"github.com/pingone-setup/pingone-setup/pingone/signin"
 )
 
 // signInRun is a wizard at its Sign in step, the sign-ins answered by the simulator.
@@ -306,5 +308,32 @@ func TestASavedProfileThatCannotSignInSaysWhyAndOffersAnotherWay(t *testing.T) {
 	h.key("enter")
 	if sc := h.screen(); !strings.Contains(sc, "Which environment do you sign in to?") || !strings.Contains(sc, "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b") {
 		t.Errorf("another way asks where, the profile's environment prefilled:\n%s", sc)
+	}
+}
+
+func TestAnEnvironmentNotFoundInTheRegionReturnsToWhereToPickAnother(t *testing.T) {
+	const envID = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	var regions []pingone.Region
+	h := newHarness(t, func(o *Options) {
+		o.Env = flows.Env{}
+		o.SignIn = &SignIn{Login: func(ctx context.Context, req Login, show func(Prompt)) (SignedIn, error) {
+			regions = append(regions, req.Region)
+			return SignedIn{}, fmt.Errorf("sign-in failed: %w", signin.ErrEnvironmentNotFound)
+		}}
+	})
+	h.typeText(envID)
+	h.key("enter")
+	h.key("down") // NA, picked by mistake
+	h.key("enter")
+	h.key("down") // device code
+	h.key("enter")
+	h.typeText("c2e3a5b7-3d4f-4a8b-8c1d-2e3f4a5b6c7d")
+	h.key("enter")
+	sc := h.screen()
+	if len(regions) != 1 || regions[0] != pingone.RegionNA {
+		t.Fatalf("signed in at %v", regions)
+	}
+	if !strings.Contains(sc, "Which environment do you sign in to?") || !strings.Contains(sc, "pick its region") {
+		t.Errorf("a wrong region should lead back to where, saying so:\n%s", sc)
 	}
 }
