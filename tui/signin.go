@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/huh"
 
 	"github.com/pingone-setup/pingone-setup/flows"
@@ -353,7 +355,7 @@ func (m Model) signKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch s.page {
 	case signWaiting, signFinding:
 		switch {
-		case k == "esc":
+		case key.Matches(msg, m.keys.Cancel):
 			if s.cancel != nil {
 				s.cancel()
 				s.cancel = nil
@@ -364,16 +366,16 @@ func (m Model) signKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				return m, m.signForm(signWhere)
 			}
 			return m, m.signForm(m.signBackFromWaiting())
-		case k == "o" && s.prompt != nil && s.prompt.URL != "" && s.opts.Open != nil:
+		case key.Matches(msg, m.keys.OpenURL) && s.prompt != nil && s.prompt.URL != "" && s.opts.Open != nil:
 			open, url := s.opts.Open, s.prompt.URL
 			return m, func() tea.Msg { return openedMsg{err: open(url)} }
-		case k == "c" && s.prompt != nil && s.prompt.URL != "":
+		case key.Matches(msg, m.keys.CopyURL) && s.prompt != nil && s.prompt.URL != "":
 			s.copied = ""
 			return m, copyURLCmd(m.stdout, s.prompt.URL, m.hand.tmux)
 		}
 		return m, nil
 	}
-	if k == "esc" {
+	if key.Matches(msg, m.keys.Back) {
 		if p, ok := m.signPrevious(); ok {
 			s.note, s.bad = "", false
 			return m, m.signForm(p)
@@ -554,7 +556,7 @@ func signTick(attempt int) tea.Cmd {
 }
 
 // copyURLCmd puts a URL on the clipboard (OSC 52).
-func copyURLCmd(out interface{ Write([]byte) (int, error) }, url string, tmux bool) tea.Cmd {
+func copyURLCmd(out io.Writer, url string, tmux bool) tea.Cmd {
 	cp := copyCmd(out, url, tmux)
 	return func() tea.Msg {
 		msg := cp().(copiedMsg)
