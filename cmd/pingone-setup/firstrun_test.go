@@ -370,3 +370,11 @@ func TestTheRealBinaryWithNoSignInOpensAtTheSignInStepInATerminal(t *testing.T) 
 	tm.shell("echo EXIT=$?")
 	tm.waitFor(regexp.MustCompile(`EXIT=130`), screenTimeout)
 }
+
+func TestTheLineByLineWizardWithNoSignInSaysHowToGiveOne(t *testing.T) {
+	e := newFirstRunEnv(t)
+	code, _, stderr := e.run("--accessible")
+	if code != 2 || !strings.Contains(stderr, "--login browser|device") || !strings.Contains(stderr, "signs you in on its first step") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

@@ -132,6 +132,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	opts := tui.Options{Plan: plan, Steps: flows.Steps(), Stdout: talk}
 	var sess *session
 	var onScreen *wizardSignIn
+	if accessible && c.needsSignInStep() && c.profileUsed == "" {
+		return failJSON(c, stdout, "wizard", flows.State{}, badUsage("no sign-in: line by line, give one on the command line: --login browser|device with --login-client-id and --environment-id (saved as a profile for the next runs), --client-id with --client-secret-file, --token-file, or --demo. Without --accessible, the wizard signs you in on its first step"))
+	}
 	if !accessible && c.needsSignInStep() {
 		// No sign-in given: the wizard's first step signs in, on screen.
 		onScreen = newWizardSignIn(c)
