@@ -176,6 +176,8 @@ func TestAFirstRunFromNothingSignsInWithADeviceCodeAtTheSignInStepAndGoesOnToThe
 	}
 	fr.waitFor("and enter the code")
 	fr.waitFor(strings.Join(strings.Split(p.Device.UserCode, ""), " ")) // the code, large
+	fr.waitFor("scan this with a phone")
+	fr.waitFor(strings.SplitN(p.Device.QR, "\n", 2)[0]) // the QR code of the complete URL
 	fr.waitFor("the code expires in")
 	if err := approveDevice(p.Device.VerificationURIComplete, e.seed.Admin.Username, e.seed.Admin.Password); err != nil {
 		t.Fatal(err)
