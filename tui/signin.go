@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pingone-setup/pingone-setup/flows"
 	"github.com/pingone-setup/pingone-setup/pingone"
@@ -734,10 +735,10 @@ func (m Model) promptView(w int) string {
 	if d := p.Device; d != nil {
 		spaced := strings.Join(strings.Split(d.UserCode, ""), " ")
 		bar := strings.Repeat("─", len([]rune(spaced))+2)
-		b.WriteString("On any device, open\n\n  " + d.VerificationURI + "\n\nand enter the code\n\n")
+		b.WriteString("On any device, open\n\n" + indent(ansi.Hardwrap(d.VerificationURI, w-2, true), 2) + "\n\nand enter the code\n\n")
 		b.WriteString("  ┌" + bar + "┐\n  │ " + st.Value.Render(spaced) + " │\n  └" + bar + "┘\n")
 		if d.VerificationURIComplete != "" {
-			b.WriteString("\nor open this page, which has the code filled in:\n\n  " + d.VerificationURIComplete + "\n\n")
+			b.WriteString("\nor open this page, which has the code filled in:\n\n" + indent(ansi.Hardwrap(d.VerificationURIComplete, w-2, true), 2) + "\n\n")
 			if d.QR != "" {
 				b.WriteString("or scan this with a phone to open it:\n\n" + d.QR)
 			}
@@ -749,7 +750,9 @@ func (m Model) promptView(w int) string {
 	} else {
 		b.WriteString(wrap("No browser can be opened from here (an SSH session, or no display). Open this URL in a browser on this computer (c copies it); the sign-in comes back to http://127.0.0.1 here, so over SSH forward the port (ssh -L 7464:127.0.0.1:7464) or choose device code instead (esc):", w) + "\n\n")
 	}
-	b.WriteString(p.URL + "\n")
+	// Whole, across lines where it is longer than one: a line cut at the screen's edge would lose
+	// its end (c copies it in one piece).
+	b.WriteString(ansi.Hardwrap(p.URL, w, true) + "\n")
 	if s.copied != "" {
 		b.WriteString("\n" + wrap(st.Faint.Render(s.copied), w) + "\n")
 	}

@@ -337,3 +337,15 @@ func TestAnEnvironmentNotFoundInTheRegionReturnsToWhereToPickAnother(t *testing.
 		t.Errorf("a wrong region should lead back to where, saying so:\n%s", sc)
 	}
 }
+
+func TestALongSignInURLIsShownWholeAcrossLines(t *testing.T) {
+	h := signInHarness(t, "")
+	s := h.m.sign
+	s.envID, s.page, s.form = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b", signWaiting, nil
+	url := "https://auth.pingone.com/3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b/as/authorize?client_id=c2e3a5b7-3d4f-4a8b-8c1d-2e3f4a5b6c7d&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A7464%2Fcallback&response_type=code&scope=openid&state=af0ifjsldkj"
+	s.prompt = &Prompt{URL: url}
+	joined := strings.ReplaceAll(h.screen(), "\n", "")
+	if !strings.Contains(joined, url) {
+		t.Errorf("the URL should be on the screen whole:\n%s", h.screen())
+	}
+}
