@@ -330,7 +330,7 @@ func (m *Model) resizeForms() tea.Cmd {
 	if d := m.hand.dialog; d != nil {
 		w := max(m.width-4, 20)
 		d.form.WithWidth(w)
-		d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+		d.form.Update(tea.WindowSizeMsg{Width: w, Height: d.height()})
 	}
 	return nil
 }

@@ -57,6 +57,14 @@ type envDialog struct {
 	keep   time.Duration
 }
 
+// height is the dialog's room: its question and explanation, and every option of the rotation.
+func (d *envDialog) height() int {
+	if d.rotate {
+		return 4 + len(rotateGrace)
+	}
+	return 6
+}
+
 // rotatedMsg is the answer of a secret rotation started with r.
 type rotatedMsg struct {
 	r   flows.Rotation
@@ -231,8 +239,10 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	init := d.form.Init()
 	w := max(m.width-4, 20)
 	d.form.WithWidth(w)
-	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	d.form.Update(tea.WindowSizeMsg{Width: w, Height: d.height()})
 	switch {
+	case d.rotate:
+		showOptionsAbove(d.form, 1) // 24 hours is chosen: 1 hour stays in view above it
 	case d.ignore != nil:
 		showOptionsAbove(d.form, 0) // "Yes, add it", in view with the option under it
 	case d.confirm && !d.overwrite:

@@ -91,3 +91,20 @@ func TestRotatingIsNotOfferedForAnAppThisRunCreated(t *testing.T) {
 		t.Error("r opened the rotation on a new app")
 	}
 }
+
+func TestTheRotationAsksTheGracePeriodWithEveryChoiceInViewAndEscCancelsIt(t *testing.T) {
+	h := newHarness(t)
+	h.toDone()
+	h.m.state.AppCreated = false // as if adopted
+	h.key("r")
+	sc := h.screen()
+	for _, want := range []string{"how long does the previous one keep working?", "1 hour", "> 24 hours", "7 days", "30 days", "Not at all"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("the rotation dialog lacks %q:\n%s", want, sc)
+		}
+	}
+	h.key("esc")
+	if h.m.hand.dialog != nil || h.m.hand.proving {
+		t.Error("esc should close the dialog without rotating")
+	}
+}
