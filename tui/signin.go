@@ -68,8 +68,8 @@ type Login struct {
 	ClientID string
 	// Secret is the worker's secret as typed; SecretFile, a file that holds it.
 	Secret, SecretFile string
-	// Token is the access token pasted.
-	Token string
+	// Token is the access token pasted; TokenFile, a file that holds one.
+	Token, TokenFile string
 }
 
 // Prompt is what the admin must do while a sign-in waits for them: open URL in a browser, or

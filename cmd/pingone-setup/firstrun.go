@@ -115,7 +115,7 @@ func (w *wizardSignIn) login(ctx context.Context, req tui.Login, show func(tui.P
 	case tui.LoginWorker:
 		c.clientID, c.clientSecretFile, c.typedSecret = req.ClientID, req.SecretFile, req.Secret
 	case tui.LoginToken:
-		c.typedToken = req.Token
+		c.typedToken, c.tokenFile = req.Token, req.TokenFile
 	default:
 		return tui.SignedIn{}, fmt.Errorf("unknown sign-in method %q", req.Method)
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -373,10 +375,64 @@ func TestTheRealBinaryWithNoSignInOpensAtTheSignInStepInATerminal(t *testing.T) 
 	tm.waitFor(regexp.MustCompile(`EXIT=130`), screenTimeout)
 }
 
-func TestTheLineByLineWizardWithNoSignInSaysHowToGiveOne(t *testing.T) {
+// TestTheLineByLineWizardSignsInWithADeviceCodeAtItsFirstStep answers the Sign in step from a
+// pipe, approves the device code it prints, and reaches the environment step signed in.
+func TestTheLineByLineWizardSignsInWithADeviceCodeAtItsFirstStep(t *testing.T) {
 	e := newFirstRunEnv(t)
-	code, _, stderr := e.run("--accessible")
-	if code != 2 || !strings.Contains(stderr, "--login browser|device") || !strings.Contains(stderr, "signs you in on its first step") {
-		t.Errorf("exit %d: %s", code, stderr)
+	app := deviceApp(e)
+	env := e.seed.Production.ID
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	var mu sync.Mutex
+	var out strings.Builder
+	approved, reached := make(chan error, 1), make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(outR)
+		sentApproval, closed := false, false
+		for sc.Scan() {
+			line := sc.Text()
+			mu.Lock()
+			out.WriteString(line + "\n")
+			mu.Unlock()
+			if m := regexp.MustCompile(`Or open (\S+), which has the code`).FindStringSubmatch(line); m != nil && !sentApproval {
+				sentApproval = true
+				approved <- approveDevice(m[1], e.seed.Admin.Username, e.seed.Admin.Password)
+			}
+			if strings.Contains(line, "Choose environment") && !closed {
+				closed = true
+				close(reached)
+				inW.Close() // the input ends here: the run stops after signing in
+			}
+		}
+	}()
+	go func() {
+		_, _ = io.WriteString(inW, "https://console.pingone.com/?env="+env+"\n\n"+app+"\n")
+	}()
+	args := []string{"--accessible", "--api-url", e.srv.URL + "/v1", "--auth-url", e.srv.URL}
+	var errb strings.Builder
+	code := run(context.Background(), args, inR, outW, &errb)
+	outW.Close()
+	select {
+	case <-reached:
+	case <-time.After(5 * time.Second):
+		mu.Lock()
+		t.Fatalf("exit %d, never reached the environment step:\n%s\n%s", code, out.String(), errb.String())
+	}
+	if err := <-approved; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	transcript := out.String()
+	mu.Unlock()
+	for _, want := range []string{"Step 1 of 19: Sign in", "Which environment do you sign in to?", "How do you sign in?", "and enter the code", "✓ Signed in: Ada", "Step 2 of 19: Choose environment"} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("the transcript lacks %q:\n%s", want, transcript)
+		}
+	}
+	if code != 130 {
+		t.Errorf("exit %d after the input ended, want 130", code)
+	}
+	if pf, err := loadProfiles(); err != nil || pf.Profiles["default"].ClientID != app {
+		t.Errorf("the device sign-in should be saved as a profile: %v %+v", err, pf)
 	}
 }

@@ -132,10 +132,7 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	opts := tui.Options{Plan: plan, Steps: flows.Steps(), Stdout: talk}
 	var sess *session
 	var onScreen *wizardSignIn
-	if accessible && c.needsSignInStep() && c.profileUsed == "" {
-		return failJSON(c, stdout, "wizard", flows.State{}, badUsage("no sign-in: line by line, give one on the command line: --login browser|device with --login-client-id and --environment-id (saved as a profile for the next runs), --client-id with --client-secret-file, --token-file, or --demo. Without --accessible, the wizard signs you in on its first step"))
-	}
-	if !accessible && c.needsSignInStep() {
+	if c.needsSignInStep() {
 		// No sign-in given: the wizard's first step signs in, on screen.
 		onScreen = newWizardSignIn(c)
 		defer onScreen.close()
@@ -160,6 +157,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 		res, runErr = tui.RunAccessible(ctx, opts, stdin, talk)
 		state, created, envFiles = res.State, res.Created, res.EnvFiles
 		interrupted = errors.Is(runErr, tui.ErrInterrupted) || errors.Is(runErr, tui.ErrInputEnded)
+		if onScreen != nil {
+			sess, c.signedIn = onScreen.session()
+		}
 	} else {
 		p := tea.NewProgram(tui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(talk))
 		final, err := p.Run()
