@@ -51,6 +51,8 @@ func Steps() []Step {
 		{ID: StepApplication, Title: "Name the Worker app", Doing: "Looking for an app of that name", Skip: keepsPreset, Inputs: applicationInputs, Run: runLookup},
 		{ID: StepAdopt, Title: "Update the existing app?", Interactive: true, Skip: func(s *State) bool { return len(s.SameName) != 1 }, Inputs: adoptInputs},
 		{ID: StepSettings, Title: "OIDC and refresh tokens", Interactive: true, Skip: keepsPreset, Inputs: settingsInputs},
+		{ID: StepMore, Title: "More settings", Interactive: true, Skip: keepsPreset, Inputs: moreChoiceInputs},
+		{ID: StepMoreValues, Title: "More settings", Interactive: true, Skip: func(s *State) bool { return keepsPreset(s) || len(moreValueInputs(s)) == 0 }, Inputs: moreValueInputs},
 		{ID: StepSignInUser, Title: "Who will sign in", Doing: "Finding the user who will sign in", Skip: rolesToApp, Prepare: prepareSignInUser, Inputs: signInUserInputs, Run: runSignInUser},
 		{ID: StepPreview, Title: "Review before writing", Doing: "Working out what will change", Interactive: true, Prepare: preparePreview, Inputs: previewInputs},
 		{ID: StepCreate, Title: "Create the Worker app", Doing: "Creating the Worker app", Run: runCreate},

@@ -51,11 +51,14 @@ func RunAccessible(ctx context.Context, o Options, in io.Reader, out io.Writer) 
 	if steps == nil {
 		steps = flows.Steps()
 	}
+	if o.SignIn != nil {
+		steps = append([]flows.Step{{ID: StepSignIn, Title: "Sign in", Interactive: true}}, steps...)
+	}
 	env := o.Env
 	env.Interactive = true
 	env.API = flows.Cached(env.API)
 	r := &lineRun{
-		ctx: ctx, env: env, steps: steps, out: out,
+		ctx: ctx, env: env, steps: steps, out: out, signIn: o.SignIn,
 		in: newLineReader(in),
 		m:  Model{styles: newStyles(), env: env, steps: steps, width: accessibleWidth, height: 1000, status: make([]stepStatus, len(steps))},
 	}
@@ -76,6 +79,8 @@ type lineRun struct {
 	out      io.Writer
 	m        Model
 	envFiles []string
+	// signIn, when set, is how the Sign in step signs in (Options.SignIn).
+	signIn *SignIn
 
 	mu       sync.Mutex
 	lastSaid string
@@ -95,7 +100,14 @@ func (r *lineRun) walk() error {
 	for i < len(r.steps) {
 		st := r.steps[i]
 		r.m.idx = i
-		r.printf("\n%s\n", r.m.styles.Title.Render(fmt.Sprintf("Step %d of %d: %s", i+1, len(r.steps), st.Title)))
+		r.printf("\n%s\n", r.m.styles.Title.Render(r.m.progressLine()+": "+st.Title))
+		if st.ID == StepSignIn && r.signIn != nil {
+			if err := r.signInLines(r.signIn); err != nil {
+				return err
+			}
+			i = flows.Next(r.steps, i+1, r.env, &r.m.state)
+			continue
+		}
 		if st.Prepare != nil {
 			if err := r.call(st, preparing(st), st.Prepare); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pingone-setup/pingone-setup/flows"
+	"github.com/pingone-setup/pingone-setup/pingone"
 )
 
 func runLines(t *testing.T, api *fakeAPI, answers string) (LineResult, string, error) {
@@ -68,5 +69,39 @@ func TestLineByLineASetErrorAsksAgain(t *testing.T) {
 	}
 	if !strings.Contains(out, "Your Worker app is ready") {
 		t.Errorf("Enter at every question of the custom settings reaches the hand-off:\n%s", out)
+	}
+}
+
+func TestLineByLineTheSignInStepFindsOrAsksTheRegionAndAsksAgainAfterAFailure(t *testing.T) {
+	const envID = "3f8a1c2e-0b4d-4e6f-8a9b-0c1d2e3f4a5b"
+	api := newFakeAPI()
+	var reqs []Login
+	si := &SignIn{
+		Discover: func(context.Context, string) (pingone.Region, error) {
+			return "", errors.New("no region's discovery document knows it")
+		},
+		Login: func(ctx context.Context, req Login, show func(Prompt)) (SignedIn, error) {
+			reqs = append(reqs, req)
+			if len(reqs) == 1 {
+				return SignedIn{}, errors.New("the access token expired: get a new one")
+			}
+			return SignedIn{Env: flows.Env{API: api, Identity: identity(), Region: "EU"}, Who: "jdoe, environment Production, region EU"}, nil
+		},
+	}
+	var out bytes.Buffer
+	// environment, region 2 (EU), how 4 (token), its file; after the failure: how (kept), file again.
+	answers := envID + "\n2\n4\n/tmp/token-one\n\n/tmp/token-two\n"
+	_, err := RunAccessible(context.Background(), Options{SignIn: si}, strings.NewReader(answers), &out)
+	if !errors.Is(err, ErrInputEnded) {
+		t.Fatalf("Result %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Step 1 of 19: Sign in", "Could not find environment " + envID + " in any region", "Which region is it in?",
+		"✗ the access token expired: get a new one", "✓ Signed in: jdoe", "Step 2 of 19: Choose environment"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("lacks %q:\n%s", want, out.String())
+		}
+	}
+	if len(reqs) != 2 || reqs[1].Method != LoginToken || reqs[1].TokenFile != "/tmp/token-two" || reqs[1].Region != pingone.RegionEU || reqs[1].EnvironmentID != envID {
+		t.Errorf("sign-ins %+v", reqs)
 	}
 }

@@ -322,10 +322,15 @@ func (m *Model) resizeForms() tea.Cmd {
 		return m.openForm(m.inputs, m.values, max(m.focusedIndex(), 0))
 	}
 	m.sizeForm()
+	if m.phase == phaseSignIn && m.sign != nil && m.sign.form != nil {
+		w, h := m.panelSize()
+		m.sign.form.WithWidth(w)
+		m.sign.form.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	}
 	if d := m.hand.dialog; d != nil {
 		w := max(m.width-4, 20)
 		d.form.WithWidth(w)
-		d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+		d.form.Update(tea.WindowSizeMsg{Width: w, Height: d.height()})
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
@@ -51,6 +52,32 @@ type envDialog struct {
 	// ignore, when set, asks whether to add the written file to the work tree's .gitignore.
 	ignore *flows.GitIgnore
 	add    bool
+	// rotate asks how long the previous secret stays valid, then rotates the secret (r).
+	rotate bool
+	keep   time.Duration
+}
+
+// height is the dialog's room: its question and explanation, and every option of the rotation.
+func (d *envDialog) height() int {
+	if d.rotate {
+		return 4 + len(rotateGrace)
+	}
+	return 6
+}
+
+// rotatedMsg is the answer of a secret rotation started with r.
+type rotatedMsg struct {
+	r   flows.Rotation
+	err error
+}
+
+// rotateGrace are the choices of how long the previous secret keeps working after a rotation.
+var rotateGrace = []huh.Option[time.Duration]{
+	huh.NewOption("1 hour", time.Hour),
+	huh.NewOption("24 hours: time to update every connector", 24*time.Hour),
+	huh.NewOption("7 days", 7*24*time.Hour),
+	huh.NewOption("30 days (PingOne's longest)", flows.MaxPreviousValid),
+	huh.NewOption("Not at all: it stops working now", time.Duration(0)),
 }
 
 // gitCheckMsg says whether the .env file just written lies in a git work tree unignored.
@@ -120,8 +147,32 @@ func (m Model) handoffKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 			return m, nil, false
 		}
 		return m, m.prove(), true
+	case "r":
+		if !m.canRotate() {
+			return m, nil, false
+		}
+		m.hand.note = ""
+		return m, m.openEnvForm(&envDialog{rotate: true, keep: 24 * time.Hour}), true
 	}
 	return m, nil, false
+}
+
+// canRotate reports whether r may rotate the secret: the setup is done, the app existed before
+// this run (adopted: connectors may use its secret), and it has a secret.
+func (m Model) canRotate() bool {
+	return m.phase == phaseDone && !m.hand.proving && m.state.App != nil && !m.state.AppCreated &&
+		m.state.Credentials != nil && m.state.Credentials.ClientSecret != ""
+}
+
+// rotate starts the rotation of the app's secret, the previous one kept for keep.
+func (m *Model) rotate(keep time.Duration) tea.Cmd {
+	// One call at a time on the hand-off; the spinner runs while it does.
+	m.hand.proving, m.progress, m.hand.note = true, "Rotating the client secret", ""
+	ctx, env, envID, appID := m.ctx, m.env, m.state.Credentials.EnvironmentID, m.state.App.ID
+	return tea.Batch(m.spinner.Tick, func() tea.Msg {
+		r, err := flows.RotateSecret(ctx, env, envID, appID, keep)
+		return rotatedMsg{r: r, err: err}
+	})
 }
 
 // canProve reports whether p may start a person's sign-in as the user: the setup is done but
@@ -161,6 +212,11 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 			Title(fmt.Sprintf("Add %s to %s?", d.ignore.Entry, d.ignore.File)).
 			Description(d.path+" is in a git work tree and git does not ignore it: a commit would publish the client secret.").
 			Options(huh.NewOption("Yes, add it", true), huh.NewOption("No, leave .gitignore alone", false)).Value(&d.add)
+	case d.rotate:
+		f = huh.NewSelect[time.Duration]().Key("keep").
+			Title("Rotate the client secret: how long does the previous one keep working?").
+			Description("Connectors using it keep signing in until then; write the new secret to them before (w writes a .env). esc: cancel.").
+			Options(rotateGrace...).Value(&d.keep)
 	case d.confirm:
 		// A list with a cursor: the answer is marked by "> ", not by colour alone.
 		f = huh.NewSelect[bool]().Key("overwrite").
@@ -183,8 +239,10 @@ func (m *Model) openEnvForm(d *envDialog) tea.Cmd {
 	init := d.form.Init()
 	w := max(m.width-4, 20)
 	d.form.WithWidth(w)
-	d.form.Update(tea.WindowSizeMsg{Width: w, Height: 6})
+	d.form.Update(tea.WindowSizeMsg{Width: w, Height: d.height()})
 	switch {
+	case d.rotate:
+		showOptionsAbove(d.form, 1) // 24 hours is chosen: 1 hour stays in view above it
 	case d.ignore != nil:
 		showOptionsAbove(d.form, 0) // "Yes, add it", in view with the option under it
 	case d.confirm && !d.overwrite:
@@ -203,6 +261,9 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	m.hand.dialog = nil
+	if d.rotate {
+		return m, m.rotate(d.keep)
+	}
 	if g := d.ignore; g != nil {
 		if !d.add {
 			m.hand.note, m.hand.noteOK = fmt.Sprintf("Wrote %s (mode 0600). Git does not ignore it: keep it out of commits.", d.path), false
@@ -223,6 +284,14 @@ func (m Model) updateEnvForm(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m Model) handoffResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case rotatedMsg:
+		m.hand.proving, m.progress = false, ""
+		if msg.err != nil {
+			ex := explain(msg.err)
+			m.hand.note, m.hand.noteOK = strings.TrimSpace("Could not rotate the secret: "+ex.Plain+" "+ex.Fix), false
+			return m, nil
+		}
+		return m, m.rotated(msg.r)
 	case proveMsg:
 		m.hand.proving, m.progress = false, ""
 		if msg.err != nil {
@@ -288,4 +357,32 @@ func expandHome(p string) string {
 		return p
 	}
 	return filepath.Join(home, strings.TrimPrefix(p, "~"))
+}
+
+// rotated shows the new secret (masked until revealed) in place of the old one, and says until
+// when the previous one works and whether the new one was proven.
+func (m *Model) rotated(r flows.Rotation) tea.Cmd {
+	cr := *m.state.Credentials
+	cr.ClientSecret, cr.SecretFingerprint = r.Credentials.ClientSecret, r.Credentials.SecretFingerprint
+	m.state.Credentials = &cr
+	m.hand.reveal = false
+	for _, c := range r.Changes {
+		if c.Applied {
+			m.created = append(m.created, c)
+		}
+	}
+	m.logLine(changeLines(r.Changes)...)
+	note := "Rotated the client secret: the new one is below (v reveals it, w writes it)."
+	if r.PreviousExpiresAt.IsZero() {
+		note += " The previous one has stopped working."
+	} else {
+		note += " The previous one works until " + r.PreviousExpiresAt.Local().Format("2006-01-02 15:04") + "."
+	}
+	ok := true
+	if v := r.Verified; v != nil {
+		note += " " + strings.ToUpper(v.Message[:1]) + v.Message[1:] + "."
+		ok = v.Outcome != flows.OutcomeFailed
+	}
+	m.hand.note, m.hand.noteOK = note, ok
+	return nil
 }

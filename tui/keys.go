@@ -21,6 +21,9 @@ type keyMap struct {
 	Confirm  key.Binding
 	Cancel   key.Binding
 	Scroll   key.Binding
+	OpenURL  key.Binding
+	CopyURL  key.Binding
+	Rotate   key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -39,6 +42,9 @@ func newKeyMap() keyMap {
 		Confirm:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		Scroll:   key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgdn/pgup", "more")),
+		OpenURL:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the browser")),
+		CopyURL:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy the URL")),
+		Rotate:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "rotate secret")),
 	}
 }
 
@@ -65,8 +71,27 @@ func (m Model) bindings() []key.Binding {
 		if m.canProve() {
 			out = append(out, k.Prove)
 		}
+		if m.canRotate() {
+			out = append(out, k.Rotate)
+		}
 	}
 	switch m.phase {
+	case phaseSignIn:
+		if m.sign != nil && m.sign.form != nil {
+			out = append(out, m.sign.form.KeyBinds()...)
+		}
+		if m.sign != nil && m.sign.page == signWaiting && m.sign.prompt != nil && m.sign.prompt.URL != "" {
+			if m.sign.opts.Open != nil {
+				out = append(out, k.OpenURL)
+			}
+			out = append(out, k.CopyURL)
+		}
+		if m.signBusy() {
+			out = append(out, k.Cancel)
+		} else if _, ok := m.signPrevious(); ok {
+			out = append(out, k.Back)
+		}
+		out = append(out, k.Quit)
 	case phaseInput:
 		if m.form != nil {
 			out = append(out, m.form.KeyBinds()...)
@@ -95,7 +120,7 @@ func (m Model) scrollable() bool {
 		view, _ := m.handoffView(m.textWidth())
 		return maxScroll(view, m.height-4) > 0
 	}
-	if m.phase != phaseInput && m.phase != phaseFailed {
+	if m.phase != phaseInput && m.phase != phaseFailed && m.phase != phaseSignIn {
 		return false
 	}
 	if !m.wide() {

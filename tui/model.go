@@ -35,6 +35,9 @@ type Options struct {
 	Steps []flows.Step
 	// Stdout receives the OSC 52 clipboard sequence; nil means os.Stdout.
 	Stdout io.Writer
+	// SignIn, when set, makes Sign in the first step: the command line gave no sign-in, so Env
+	// has no API yet and the admin signs in on screen.
+	SignIn *SignIn
 }
 
 // phase is where the current step is: one enum, no boolean soup.
@@ -46,6 +49,7 @@ const (
 	phaseRunning                // the step's Run is in flight
 	phaseFailed                 // Prepare or Run failed: retry, back or quit
 	phaseDone                   // every step is done: the hand-off
+	phaseSignIn                 // the Sign in step: its own pages (signState)
 )
 
 // stepStatus is what the step list shows for a step.
@@ -131,6 +135,15 @@ type Model struct {
 	width   int
 	height  int
 
+	// signIn is how the Sign in step signs in (Options.SignIn); sign is that step's state while
+	// it is on screen; signedInAs says who signed in there (and signedInNote anything else, such as
+	// a saved profile), shown above the question of the step after it (greetAt).
+	signIn       *SignIn
+	sign         *signState
+	signedInAs   string
+	signedInNote string
+	greetAt      int
+
 	interrupted bool
 	quitting    bool
 	// finishWhenDone is set by enter or q on the hand-off while verification still runs: the
@@ -147,6 +160,9 @@ func New(o Options) Model {
 	out := o.Stdout
 	if out == nil {
 		out = os.Stdout
+	}
+	if o.SignIn != nil {
+		steps = append([]flows.Step{{ID: StepSignIn, Title: "Sign in", Interactive: true}}, steps...)
 	}
 	env := o.Env
 	env.Interactive = true
@@ -167,6 +183,7 @@ func New(o Options) Model {
 		styles:  newStyles(),
 		width:   80,
 		height:  24,
+		signIn:  o.SignIn,
 	}
 	m.hand.tmux = os.Getenv("TMUX") != ""
 	m.initCmd = m.enter(0)
@@ -221,14 +238,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // no call in flight: nothing to answer
 		}
 		return m.stepDone(msg)
+	case regionMsg, promptMsg, signedInMsg, signTickMsg, openedMsg, urlCopiedMsg:
+		return m.signResult(msg)
 	case spinner.TickMsg:
-		if !m.busy() && !m.hand.proving {
+		if !m.busy() && !m.hand.proving && !m.signBusy() {
 			return m, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
-	case copiedMsg, envWrittenMsg, proveMsg, gitCheckMsg, gitAddedMsg:
+	case copiedMsg, envWrittenMsg, proveMsg, gitCheckMsg, gitAddedMsg, rotatedMsg:
 		return m.handoffResult(msg)
 	}
 	// Anything else (focus, blink, huh's own navigation messages) belongs to the open form.
@@ -236,6 +255,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) busy() bool { return m.phase == phasePreparing || m.phase == phaseRunning }
+
+// signBusy reports whether the Sign in step waits on a call (the region, a sign-in).
+func (m Model) signBusy() bool {
+	return m.phase == phaseSignIn && m.sign != nil && (m.sign.page == signFinding || m.sign.page == signWaiting)
+}
 
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.quitting = true
@@ -255,6 +279,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	switch m.phase {
+	case phaseSignIn:
+		return m.signKey(msg)
 	case phaseInput:
 		return m.inputKey(msg)
 	case phaseFailed:
@@ -298,6 +324,9 @@ func (m *Model) enter(i int) tea.Cmd {
 		return nil
 	}
 	m.status[i] = statusCurrent
+	if m.steps[i].ID == StepSignIn && m.signIn != nil {
+		return m.startSignIn() // nothing to read ahead before signing in
+	}
 	// What the steps ahead will read starts now, while the admin answers this one.
 	ahead := m.prefetch(i)
 	if m.steps[i].Prepare != nil {
@@ -541,6 +570,9 @@ func pageScroll(off int, down bool, height, most int) int {
 func (m Model) updateForms(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.hand.dialog != nil {
 		return m.updateEnvForm(msg)
+	}
+	if m.phase == phaseSignIn {
+		return m.updateSignForm(msg)
 	}
 	if m.phase != phaseInput || m.form == nil {
 		return m, nil

@@ -23,7 +23,7 @@ var questions = map[string][]string{
 	"stackone":    {"Target environment", "What are you connecting?", "The stackone preset sets", "Who will sign in through the app?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
 	"sync-worker": {"Target environment", "What are you connecting?", "The sync-worker preset sets", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
 	"cli-login":   {"Target environment", "What are you connecting?", "The cli-login preset sets", "Who will sign in through the app?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
-	"custom":      {"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
+	"custom":      {"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?", "Settings beyond the usual ones", "Make these changes in PingOne?", "Skip: I will fix roles myself"},
 }
 
 func tail(b []byte, n int) string {

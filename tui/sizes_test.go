@@ -120,8 +120,16 @@ func TestTheStepCounterNeverChangesItsTotalAndOnlyMovesForward(t *testing.T) {
 		}
 		last = at
 	})
-	if total != len(flows.Steps()) {
-		t.Errorf("the total is %d, want every step (%d), skipped ones included as in the step list", total, len(flows.Steps()))
+	// Consecutive steps of one title are one entry of the step list (More settings: which, then
+	// their values), and one step of the count.
+	entries := 0
+	for i, st := range flows.Steps() {
+		if i == 0 || flows.Steps()[i-1].Title != st.Title {
+			entries++
+		}
+	}
+	if total != entries {
+		t.Errorf("the total is %d, want every entry of the step list (%d), skipped ones included", total, entries)
 	}
 }
 

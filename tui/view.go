@@ -42,6 +42,10 @@ func (m Model) wide() bool {
 	if !m.sideBySide() || m.handoffShown() {
 		return true
 	}
+	if m.phase == phaseSignIn {
+		// The device code's QR code and the console steps need the width.
+		return m.sign != nil && ((m.sign.page == signWaiting && m.sign.prompt != nil) || (m.sign.page == signApp && m.sign.showSteps))
+	}
 	if m.phase != phaseInput {
 		return false
 	}
@@ -98,7 +102,7 @@ func (m Model) View() string {
 		title, pre, main := m.panel(pw)
 		panel := joinLines(title, pre, main)
 		if bodyH := m.height - chrome; lipgloss.Height(panel) <= bodyH {
-			list := lipgloss.NewStyle().Width(listWidth).Render(m.stepList())
+			list := lipgloss.NewStyle().Width(listWidth).Render(m.stepList(bodyH))
 			body := lipgloss.JoinHorizontal(lipgloss.Top, list, lipgloss.NewStyle().MaxWidth(pw).Render(panel))
 			return m.layout(body, m.logView(), help)
 		}
@@ -238,30 +242,95 @@ func (m Model) header() string {
 	return ansi.Truncate(strings.Join(parts, s.Faint.Render("  ·  ")), m.width, "…")
 }
 
-func (m Model) stepList() string {
-	s := m.styles
-	var b strings.Builder
+// trailEntry is a line of the step list: consecutive steps of the same title are one entry
+// (one step to the admin, asked in pages, such as More settings: which, then their values).
+type trailEntry struct {
+	title    string
+	from, to int // the steps it stands for, to exclusive
+}
+
+func (m Model) trail() []trailEntry {
+	var out []trailEntry
 	for i, st := range m.steps {
-		title := ansi.Truncate(st.Title, listWidth-3, "…")
+		if n := len(out); n > 0 && out[n-1].title == st.Title {
+			out[n-1].to = i + 1
+			continue
+		}
+		out = append(out, trailEntry{title: st.Title, from: i, to: i + 1})
+	}
+	return out
+}
+
+// status is the entry's status: current when one of its steps is, done when one is done and
+// the others done or skipped, skipped when all are skipped.
+func (m Model) entryStatus(e trailEntry) stepStatus {
+	done, skipped := 0, 0
+	for i := e.from; i < e.to; i++ {
 		switch m.status[i] {
-		case statusDone:
-			b.WriteString(s.Done.Render("✓ ") + title)
 		case statusCurrent:
+			return statusCurrent
+		case statusDone:
+			done++
+		case statusSkipped:
+			skipped++
+		}
+	}
+	switch {
+	case skipped == e.to-e.from:
+		return statusSkipped
+	case done > 0 && done+skipped == e.to-e.from:
+		return statusDone
+	}
+	return statusTodo
+}
+
+// stepList is the step list, cut to height lines around the current step when it does not fit
+// (a line says how many steps are above or below).
+func (m Model) stepList(height int) string {
+	s := m.styles
+	entries := m.trail()
+	lines := make([]string, len(entries))
+	cur := 0
+	for i, e := range entries {
+		title := ansi.Truncate(e.title, listWidth-3, "…")
+		switch m.entryStatus(e) {
+		case statusDone:
+			lines[i] = s.Done.Render("✓ ") + title
+		case statusCurrent:
+			cur = i
 			mark := "› "
 			if m.phase == phaseFailed {
 				mark = s.Error.Render("✗ ")
 			}
-			b.WriteString(mark + s.Current.Render(title))
+			lines[i] = mark + s.Current.Render(title)
 		case statusSkipped:
-			b.WriteString(s.Skipped.Render("– " + title))
+			lines[i] = s.Skipped.Render("– " + title)
 		default:
-			b.WriteString(s.Todo.Render("· " + title))
-		}
-		if i < len(m.steps)-1 {
-			b.WriteByte('\n')
+			lines[i] = s.Todo.Render("· " + title)
 		}
 	}
-	return b.String()
+	if height < 3 || len(lines) <= height {
+		return strings.Join(lines, "\n")
+	}
+	// A window of height lines holding the current step, its first and last lines saying what
+	// is cut.
+	room := height - 2
+	from := min(max(cur-room/2, 0), len(lines)-room)
+	if from <= 1 {
+		from, room = 0, height-1
+	} else if from+room >= len(lines)-1 {
+		room = height - 1
+		from = len(lines) - room
+	}
+	var b []string
+	if from > 0 {
+		b = append(b, s.Faint.Render(fmt.Sprintf("↑ %d more", from)))
+	}
+	b = append(b, lines[from:min(from+room, len(lines))]...)
+	if rest := len(lines) - from - room; rest > 0 {
+		b = append(b, s.Faint.Render(fmt.Sprintf("↓ %d more", rest)))
+	}
+	return strings.Join(b, "\n")
 }
 
 // progressLine replaces the step list on narrow terminals.
@@ -271,6 +340,12 @@ func (m Model) progressLine() string {
 	}
 	// The step's place in the whole list, which the wide layout shows beside it: skipping steps
 	// never changes the count.
+	entries := m.trail()
+	for i, e := range entries {
+		if m.idx >= e.from && m.idx < e.to {
+			return fmt.Sprintf("Step %d of %d", i+1, len(entries))
+		}
+	}
 	return fmt.Sprintf("Step %d of %d", m.idx+1, len(m.steps))
 }
 
@@ -322,6 +397,9 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		if st.ID == flows.StepPreview && m.state.Preview != nil {
 			pre = m.previewView(*m.state.Preview, w)
 		}
+		if g := m.greeting(w); g != "" {
+			pre = joinLines(g, pre)
+		}
 		pre = strings.TrimRight(pre, "\n")
 		if m.form != nil {
 			b.WriteString(strings.TrimRight(m.form.View(), "\n"))
@@ -337,6 +415,10 @@ func (m Model) panelParts(w int) (title, pre, ask, help, main string) {
 		}
 	case phaseFailed:
 		pre = m.failureView(w) // scrolls on a small screen: the error id is at its end
+	case phaseSignIn:
+		var main string
+		pre, main = m.signView(w)
+		b.WriteString(main)
 	}
 	ask, help = m.question(w)
 	return title, pre, ask, help, b.String()

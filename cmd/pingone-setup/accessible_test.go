@@ -47,7 +47,7 @@ func TestTheAccessibleWizardRunsTheDemoLineByLineToAVerifiedHandOff(t *testing.T
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"Step 1 of 17: Choose environment",
+		"Step 1 of 18: Choose environment",
 		"Target environment [Enter chooses 1]",
 		"1. Example Production",
 		"The stackone preset sets:",
@@ -157,7 +157,7 @@ func TestTheAccessibleWizardWithOutputJSONTalksOnStderrAndPrintsOneDocument(t *t
 	if _, ok := doc.Credentials["clientSecret"]; ok || doc.Credentials["clientId"] != doc.Application.ID {
 		t.Errorf("credentials without the secret, named by client ID, unless --show-secret: %v", doc.Credentials)
 	}
-	if !strings.Contains(errOut, "Step 1 of 17") {
+	if !strings.Contains(errOut, "Step 1 of 18") {
 		t.Errorf("the questions go to stderr:\n%s", errOut)
 	}
 

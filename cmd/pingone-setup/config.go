@@ -70,6 +70,15 @@ type common struct {
 	// debug hears every API call when PINGONE_SETUP_DEBUG is set; nil otherwise. Not a flag.
 	debug *debugLog
 
+	// The wizard's Sign in step signs in through connect with these instead of flags: a secret
+	// and a token as typed, the URL or device code shown on its screen instead of printed, and
+	// the browser opened by openURL (nil: none here), and a saved profile's sign-in from the cache alone (never a new browser or device sign-in).
+	typedSecret, typedToken string
+	showURL                 func(url string)
+	openURL                 func(url string) error
+	showDevice              func(signin.DeviceCode)
+	cachedOnly              bool
+
 	// fs is the command's flag set, to tell a flag given from one its environment variable set.
 	fs *pflag.FlagSet
 	// regionCode is the region validate settled (given, or that of a PingOne URL given);
@@ -309,6 +318,8 @@ type session struct {
 	reads *flows.Reads
 	// clientKey signs a PRIVATE_KEY_JWT app's token requests in verification (--private-key-file).
 	clientKey *pingone.ClientKey
+	// expiry is when the access token signed in with expires (zero: unknown).
+	expiry time.Time
 }
 
 func (s *session) close() {
@@ -394,6 +405,9 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		return nil, err
 	}
 	tokenSource := "flag --token-file"
+	if c.typedToken != "" {
+		token, tokenSource = c.typedToken, "pasted in the wizard"
+	}
 	if token == "" && c.clientID == "" && c.login == "" {
 		token = strings.TrimSpace(os.Getenv("PINGONE_API_ACCESS_TOKEN"))
 		tokenSource = "env PINGONE_API_ACCESS_TOKEN"
@@ -440,10 +454,14 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		c.signedIn = &signInInfo{Method: "access_token", Source: tokenSource}
 		s.identity = flows.Identity{UserID: claims.Subject, ClientID: claims.ClientID, EnvironmentID: envID}
 		ts = pingone.StaticToken(token)
+		s.expiry = claims.ExpiresAt
 	case c.clientID != "":
 		secret, err := readSecret("--client-secret-file", c.clientSecretFile, "PINGONE_CLIENT_SECRET", stdin)
 		if err != nil {
 			return nil, err
+		}
+		if c.typedSecret != "" {
+			secret = c.typedSecret
 		}
 		if secret == "" {
 			return nil, badUsage("--client-id needs the secret: --client-secret-file FILE (or - for stdin) or PINGONE_CLIENT_SECRET")
@@ -458,6 +476,11 @@ func connect(ctx context.Context, c *common, stdin io.Reader, stderr io.Writer) 
 		s.identity = flows.Identity{ClientID: c.clientID, EnvironmentID: c.environmentID}
 	default:
 		return nil, badUsage("no sign-in: use --login browser|device with --login-client-id (saved as a profile for the next runs), --client-id with --client-secret-file, --token-file, or --demo to try the simulated PingOne")
+	}
+	if s.expiry.IsZero() {
+		if t, err := ts.Token(); err == nil {
+			s.expiry = t.Expiry
+		}
 	}
 	s.client = pingone.NewClient(ctx, ep.APIURL, ts)
 	if err := s.openRecorders(c.transcript, c.debug); err != nil {

@@ -33,18 +33,34 @@ func interactiveLogin(ctx context.Context, c *common, ep pingone.Endpoints, stde
 			// The countdown stops when the sign-in ends, not when the program does.
 			dctx, cancel := context.WithCancel(ctx)
 			defer cancel()
+			if c.showDevice != nil {
+				return signin.Device(dctx, cfg, c.showDevice)
+			}
 			return signin.Device(dctx, cfg, func(dc signin.DeviceCode) { showDeviceCode(dctx, stderr, dc) })
 		}
 		show := func(url string) {
 			fmt.Fprintf(stderr, "Sign in to PingOne in your browser. If it does not open, open this URL:\n\n  %s\n\nWaiting for the sign-in to finish (Ctrl-C to cancel)...\n", url)
 		}
+		if c.showURL != nil {
+			show = c.showURL
+		}
 		open := signin.OpenBrowser
 		if !signin.CanOpenBrowser() {
 			open = nil // over SSH or without a display: the URL shown is the way
 		}
+		if c.showURL != nil {
+			open = c.openURL // the wizard's: nil where no browser can be opened
+		}
 		return signin.Browser(ctx, cfg, show, open)
 	}
-	ts, notice, err := signin.NewCache().TokenSource(ctx, cfg, fresh)
+	var ts oauth2.TokenSource
+	var notice string
+	var err error
+	if c.cachedOnly {
+		ts, _, notice, err = signin.NewCache().Cached(ctx, cfg)
+	} else {
+		ts, notice, err = signin.NewCache().TokenSource(ctx, cfg, fresh)
+	}
 	if notice != "" {
 		fmt.Fprintln(stderr, notice)
 	}

@@ -42,10 +42,13 @@ Without a command it runs the interactive wizard: flags and environment variable
 answers and skip the questions they settle. apply, doctor and export run the same steps without a
 terminal, from a plan file.
 
-Sign in as yourself with the browser or a device code (--login browser|device --login-client-id
-ID --environment-id ID), as an existing worker (--client-id with --client-secret-file or
-PINGONE_CLIENT_SECRET), or with an access token (--token-file or PINGONE_API_ACCESS_TOKEN).
-Secrets are never flag values.`,
+With no sign-in given, the wizard's first step signs you in: paste your environment ID or console
+URL, then choose the browser, a device code, an existing worker's credentials or an access token
+(and, the first time, it shows how to create the sign-in app PingOne requires). The sign-in is
+saved as a profile, offered first on the next run. The same sign-ins as flags: as yourself with
+the browser or a device code (--login browser|device --login-client-id ID --environment-id ID),
+as an existing worker (--client-id with --client-secret-file or PINGONE_CLIENT_SECRET), or with
+an access token (--token-file or PINGONE_API_ACCESS_TOKEN). Secrets are never flag values.`,
 		Example: `  # Try it against the built-in simulated PingOne: no account, no network
   pingone-setup --demo
 
@@ -126,13 +129,22 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	}
 	defer func() { dbg.release(stderr); dbg.close() }()
 	c.debug = dbg
-	sess, err := signIn(ctx, c, stdin, stderr)
-	if err != nil {
-		return failJSON(c, stdout, "wizard", flows.State{}, err)
+	opts := tui.Options{Plan: plan, Steps: flows.Steps(), Stdout: talk}
+	var sess *session
+	var onScreen *wizardSignIn
+	if c.needsSignInStep() {
+		// No sign-in given: the wizard's first step signs in, on screen.
+		onScreen = newWizardSignIn(c)
+		defer onScreen.close()
+		opts.SignIn = onScreen.options()
+	} else {
+		sess, err = signIn(ctx, c, stdin, stderr)
+		if err != nil {
+			return failJSON(c, stdout, "wizard", flows.State{}, err)
+		}
+		defer sess.close()
+		opts.Env = sess.env(true, false)
 	}
-	defer sess.close()
-
-	opts := tui.Options{Env: sess.env(true, false), Plan: plan, Steps: flows.Steps(), Stdout: talk}
 	var (
 		state       flows.State
 		created     []flows.Change
@@ -145,11 +157,17 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 		res, runErr = tui.RunAccessible(ctx, opts, stdin, talk)
 		state, created, envFiles = res.State, res.Created, res.EnvFiles
 		interrupted = errors.Is(runErr, tui.ErrInterrupted) || errors.Is(runErr, tui.ErrInputEnded)
+		if onScreen != nil {
+			sess, c.signedIn = onScreen.session()
+		}
 	} else {
 		p := tea.NewProgram(tui.New(opts), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(talk))
 		final, err := p.Run()
 		dbg.release(stderr) // the wizard has left the screen: the held debug lines can be read now
 		fm, _ := final.(tui.Model)
+		if onScreen != nil {
+			sess, c.signedIn = onScreen.session()
+		}
 		state, runErr = fm.Result()
 		created = fm.Created()
 		interrupted = errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, tea.ErrInterrupted) || fm.Interrupted()
@@ -181,7 +199,9 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	if c.output == "json" {
 		rep := summarize("wizard", state, runErr)
 		rep.SignIn = c.signedIn
-		rep.Transaction = sess.client.TransactionID
+		if sess != nil {
+			rep.Transaction = sess.client.TransactionID
+		}
 		if o.showSecret && state.Credentials != nil {
 			rep.Credentials = state.Credentials
 		} else if state.Credentials != nil {
@@ -199,7 +219,11 @@ func runWizard(ctx context.Context, c *common, o wizardOptions, stdin io.Reader,
 	}
 	printSummary(stdout, state)
 	if runErr != nil {
-		return explain(runErr, sess.client.TransactionID)
+		tx := ""
+		if sess != nil {
+			tx = sess.client.TransactionID
+		}
+		return explain(runErr, tx)
 	}
 	return outcome
 }
