@@ -44,7 +44,7 @@ func newAuthLoginCmd(s *streams) *cobra.Command {
 		Short: "Sign in as yourself and save the sign-in as a profile",
 		Long: `login signs you in to PingOne in the browser (authorization code with PKCE on the loopback) or
 with a device code, through a sign-in application of your environment, and saves where and how as
-a profile: the next runs sign in from it without asking, refreshing the token silently. The first
+a profile: the next runs sign in from it (the wizard offers it first), refreshing the token silently. The first
 profile becomes the default. --environment-id takes the environment ID or the console URL from
 your browser's address bar, which also gives the region.
 

@@ -274,5 +274,5 @@ func (c *common) rememberProfile(ctx context.Context, s *session) string {
 	if existed {
 		verb = "Updated"
 	}
-	return fmt.Sprintf("%s profile %q: the next run signs in as %s without asking (see `pingone-setup profiles`).", verb, name, p.label())
+	return fmt.Sprintf("%s profile %q: next time apply, doctor and the rest sign in as %s from it, and the wizard offers it first (see `pingone-setup profiles`).", verb, name, p.label())
 }
