@@ -258,3 +258,41 @@ func TestCORSOriginsAreOriginsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingValuesAtTheirBoundsAndJustPast: PingOne's ranges hold at both ends; URLs need a
+// host and an http(s) scheme; a list is checked item by item; CORS origins are origins.
+func TestSettingValuesAtTheirBoundsAndJustPast(t *testing.T) {
+	origins := func(n int) string {
+		var l []string
+		for i := range n {
+			l = append(l, fmt.Sprintf("'https://o%d.example.com'", i))
+		}
+		return "corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: [" + strings.Join(l, ", ") + "]}"
+	}
+	for line, wantErr := range map[string]string{
+		"parTimeout: 1":                          "",
+		"parTimeout: 600":                        "",
+		"parTimeout: 0":                          "out of range",
+		"parTimeout: 601":                        "out of range",
+		"homePageUrl: 'https://'":                "not an absolute http(s) URL",
+		"homePageUrl: 'ftp://files.example.com'": "not an absolute http(s) URL",
+		"homePageUrl: 'http://home.example.com'": "",
+		"homePageUrl: 'https://%zz'":             "not an absolute http(s) URL",
+		"postLogoutRedirectUris: ['https://ok.example.com', 'not a url']":                     `"not a url" is not an absolute`,
+		"corsSettings: {behavior: ALLOW_NO_ORIGINS}":                                          "",
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['http://a.example.com']}": "",
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['https://']}":             "is not scheme://host",
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['ftp://a.example.com']}":  "is not scheme://host",
+		"corsSettings: {behavior: ALLOW_SPECIFIC_ORIGINS, origins: ['https://%zz']}":          "is not scheme://host",
+		origins(20): "",
+		origins(21): "21 origins: PingOne takes at most 20",
+	} {
+		_, err := flows.ParsePlan([]byte("preset: stackone\napplication:\n  " + line + "\n"))
+		switch {
+		case wantErr == "" && err != nil:
+			t.Errorf("%s: refused: %v", line, err)
+		case wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)):
+			t.Errorf("%s: %v, want %q", line, err, wantErr)
+		}
+	}
+}

@@ -133,3 +133,37 @@ func TestAMisspeltRoleStopsTheRunBeforeAnyWriteAndTheClosestIsSuggested(t *testi
 		t.Fatalf("a population by name: %v", err)
 	}
 }
+
+func TestAGroupPolicyInAnEnvironmentWithoutGroupsSaysSo(t *testing.T) {
+	tn := newTenant(t)
+	p, err := flows.ParsePlan([]byte("preset: sync-worker\napplication:\n  groupAccess: {groups: [Connector Admins]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.EnvironmentID = tn.seed.Sandbox.ID
+	_, err = flows.Run(context.Background(), tn.admin(), flows.Steps(), flows.State{Plan: p})
+	if err == nil || !strings.Contains(err.Error(), "the environment has no groups") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+func TestARoleScopedToAPopulationTheEnvironmentLacksStopsTheRunBeforeAnyWrite(t *testing.T) {
+	tn := newTenant(t)
+	before := tn.writes()
+	p, err := flows.ParsePlan([]byte("preset: sync-worker\nroles: fix\napplication:\n  roleAssignments: [{role: Identity Data Admin, scope: 'population:00000000-0000-4000-8000-000000000000'}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = flows.Run(context.Background(), tn.admin(), flows.Steps(), flows.State{Plan: p})
+	if err == nil || !strings.Contains(err.Error(), "application.roleAssignments[0].scope: no population 00000000-0000-4000-8000-000000000000") {
+		t.Fatalf("err %v", err)
+	}
+	if w := tn.writes() - before; w != 0 {
+		t.Errorf("%d writes", w)
+	}
+	// The environment's own population is fine.
+	p.Application.RoleAssignments[0].Scope = "population:" + tn.seed.Production.DefaultPopulationID
+	if _, err := flows.Run(context.Background(), tn.admin(), flows.Steps(), flows.State{Plan: p}); err != nil {
+		t.Fatalf("the default population: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -70,6 +71,12 @@ func TestSignOnPoliciesAreAssignedInTheirOrderAndReorderedByAChangedPlan(t *test
 	if got := assigned(t, tn, env, s.App.ID); !slices.Equal(got, []string{"Single_Factor"}) {
 		t.Fatalf("after the changed plan: %v (changes %+v)", got, s2.Changes)
 	}
+	api := env.API.(interface {
+		ListSignOnPolicyAssignments(context.Context, string, string) ([]pingone.SignOnPolicyAssignment, error)
+	})
+	if as, _ := api.ListSignOnPolicyAssignments(context.Background(), tn.seed.Production.ID, s.App.ID); len(as) != 1 || as[0].Priority != 1 {
+		t.Fatalf("Single_Factor is not first: %+v", as)
+	}
 	live, err := flows.ReadLive(context.Background(), env.API, tn.seed.Production.ID, "Policied")
 	if err != nil {
 		t.Fatal(err)
@@ -103,5 +110,44 @@ func TestALostSignOnPolicyAssignmentAnswerIsLookedUpNotSentTwice(t *testing.T) {
 	}
 	if got := assigned(t, tn, tn.admin(), s.App.ID); !slices.Equal(got, []string{"Multi_Factor"}) {
 		t.Fatalf("assigned %v", got)
+	}
+}
+
+// TestADryRunOfPoliciesOnAnExistingAppWritesNothingAndSaysWhatItWould; a new app's policies are
+// assigned without reading its assignments first (it has none).
+func TestADryRunOfPoliciesOnAnExistingAppWritesNothingAndSaysWhatItWould(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	tn.sim.ResetRequests()
+	s, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: policyPlan(t, "Multi_Factor")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tn.sim.Requests() {
+		if r.Method == "GET" && strings.HasSuffix(r.Path, "/signOnPolicyAssignments") {
+			t.Errorf("a new app's assignments were read: %s %s", r.Method, r.Path)
+		}
+	}
+	dry := env
+	dry.DryRun = true
+	before := tn.writes()
+	s2, err := flows.Run(context.Background(), dry, flows.Steps(), flows.State{Plan: policyPlan(t, "Single_Factor")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := tn.writes() - before; w != 0 {
+		t.Errorf("the dry run made %d writes", w)
+	}
+	var said []string
+	for _, c := range s2.Changes {
+		if c.Step == flows.StepPolicies {
+			said = append(said, fmt.Sprintf("%s %s%s", c.Action, c.From, c.To))
+		}
+	}
+	if len(said) != 2 {
+		t.Errorf("the dry run says %v", said)
+	}
+	if got := assigned(t, tn, env, s.App.ID); !slices.Equal(got, []string{"Multi_Factor"}) {
+		t.Errorf("after the dry run: %v", got)
 	}
 }
