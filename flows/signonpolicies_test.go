@@ -144,10 +144,71 @@ func TestADryRunOfPoliciesOnAnExistingAppWritesNothingAndSaysWhatItWould(t *test
 			said = append(said, fmt.Sprintf("%s %s%s", c.Action, c.From, c.To))
 		}
 	}
-	if len(said) != 2 {
+	if len(said) != 2 || !slices.Contains(said, "created Single_Factor at priority 1") {
 		t.Errorf("the dry run says %v", said)
 	}
 	if got := assigned(t, tn, env, s.App.ID); !slices.Equal(got, []string{"Multi_Factor"}) {
 		t.Errorf("after the dry run: %v", got)
+	}
+}
+
+// TestPolicyChangesAreRecordedAndOnlyWhatDiffersIsWritten: the lost answer's assignment is in
+// the changes and the ledger; a plan that keeps the first policy and drops the second deletes
+// one and writes nothing else; a plan without signOnPolicies leaves the app's alone.
+func TestPolicyChangesAreRecordedAndOnlyWhatDiffersIsWritten(t *testing.T) {
+	tn := newTenant(t)
+	env := tn.admin()
+	tn.sim.InjectFault(pingonetest.Fault{Method: "POST", PathContains: "/signOnPolicyAssignments", LoseResponse: true, Times: 1})
+	s, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: policyPlan(t, "Multi_Factor, Single_Factor")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made []string
+	for _, c := range s.Created {
+		if c.Kind == flows.CreatedSignOnPolicyAssignment {
+			made = append(made, c.Name)
+		}
+	}
+	var said []string
+	for _, c := range s.Changes {
+		if c.Step == flows.StepPolicies {
+			said = append(said, string(c.Action)+" "+c.To)
+		}
+	}
+	if !slices.Equal(made, []string{"Multi_Factor", "Single_Factor"}) || !slices.Equal(said, []string{"created Multi_Factor at priority 1", "created Single_Factor at priority 2"}) {
+		t.Fatalf("ledger %v, changes %v", made, said)
+	}
+	before := tn.writes()
+	if _, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: policyPlan(t, "Multi_Factor")}); err != nil {
+		t.Fatal(err)
+	}
+	if w := tn.writes() - before; w != 1 {
+		t.Errorf("dropping the second policy made %d writes, want 1 delete", w)
+	}
+	before = tn.writes()
+	p, _ := flows.ParsePlan([]byte("preset: stackone\nroles: fix\nsignInUser: admin\napplication:\n  name: Policied\n"))
+	if _, err := flows.Run(context.Background(), env, flows.Steps(), flows.State{Plan: p}); err != nil {
+		t.Fatal(err)
+	}
+	if w := tn.writes() - before; w != 0 {
+		t.Errorf("a plan without signOnPolicies made %d writes", w)
+	}
+	if got := assigned(t, tn, env, s.App.ID); !slices.Equal(got, []string{"Multi_Factor"}) {
+		t.Errorf("assigned %v", got)
+	}
+}
+
+// TestA503BeforeTheWriteIsLookedUpAndSentAgainOnce: the other direction of a lost answer: the
+// POST was refused before anything was written, the lookup finds nothing, and one more POST
+// makes exactly one assignment.
+func TestA503BeforeTheWriteIsLookedUpAndSentAgainOnce(t *testing.T) {
+	tn := newTenant(t)
+	tn.sim.InjectFault(pingonetest.Fault{Method: "POST", PathContains: "/signOnPolicyAssignments", Status: 503, Times: 1})
+	s, err := flows.Run(context.Background(), tn.admin(), flows.Steps(), flows.State{Plan: policyPlan(t, "Multi_Factor")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := assigned(t, tn, tn.admin(), s.App.ID); !slices.Equal(got, []string{"Multi_Factor"}) {
+		t.Fatalf("assigned %v", got)
 	}
 }
