@@ -158,8 +158,11 @@ func TestABadClientKeyIsRefusedWithoutRepeatingIt(t *testing.T) {
 		"PRIVATE_KEY_JWT, no key":      pingone.ClientCredentials(context.Background(), "http://127.0.0.1:1", envID, "c", "s", pingone.AuthMethodPrivateKeyJWT),
 	} {
 		var te *pingone.TokenError
-		if _, err := ts.Token(); err == nil || !asTokenError(err, &te) {
-			t.Errorf("%s: %v", name, err)
+		if _, err := ts.Token(); err == nil || !asTokenError(err, &te) || te.Status != 0 || te.Err != nil && !strings.Contains(name, "no key") {
+			t.Errorf("%s: %v (a request was sent, or it failed for another reason)", name, err)
+		}
+		if _, err := ts.Token(); strings.Contains(name, "no ") && !strings.Contains(err.Error(), "required") && !strings.Contains(err.Error(), "there is none") && !strings.Contains(err.Error(), "not given") {
+			t.Errorf("%s: %v does not say what is missing", name, err)
 		}
 	}
 }
