@@ -746,7 +746,7 @@ func suggest(key string, names []string) string {
 	// two edits do not make another word.
 	if len(key) >= 5 && len(key) <= 64 {
 		for _, k := range names {
-			if editDistance(strings.ToLower(key), strings.ToLower(k)) <= 2 {
+			if EditDistance(strings.ToLower(key), strings.ToLower(k)) <= 2 {
 				return fmt.Sprintf(" (did you mean %q?)", k)
 			}
 		}
@@ -754,8 +754,9 @@ func suggest(key string, names []string) string {
 	return ""
 }
 
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance of two short strings: how the plan's keys and the
+// command line's flags find the name a typo meant.
+func EditDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
 	for j := range prev {
 		prev[j] = j

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/pingone-setup/pingone-setup/flows"
 )
 
 // annFooter is a command annotation: text the help prints after the flags (exit codes, the
@@ -311,32 +313,12 @@ func flagError(c *cobra.Command, err error) error {
 func suggestFlags(c *cobra.Command, name string) []string {
 	var out []string
 	c.Flags().VisitAll(func(f *pflag.Flag) {
-		if !f.Hidden && (levenshtein(name, f.Name) <= 2 || (len(name) >= 3 && strings.HasPrefix(f.Name, name))) {
+		if !f.Hidden && (flows.EditDistance(name, f.Name) <= 2 || (len(name) >= 3 && strings.HasPrefix(f.Name, name))) {
 			out = append(out, f.Name)
 		}
 	})
 	sort.Strings(out)
 	return out
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // oneDashLongFlags rewrites -name and -name=value to --name for the tree's long flags: the
