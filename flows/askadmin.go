@@ -17,8 +17,8 @@ type AdminRequest struct {
 }
 
 // AskAdmin builds the request for report r's fix in environment env, or false when there is
-// nothing to ask (no fix, or one the admin may grant). region names the API host of the
-// commands; an unknown region leaves $PINGONE_API_URL in them.
+// nothing to ask (no fix, or one the admin may grant). region (else the environment's own) names
+// the API host of the commands; an unknown region leaves $PINGONE_API_URL in them.
 func AskAdmin(r RoleReport, env pingone.Environment, region string) (AdminRequest, bool) {
 	fix := r.Fix
 	if fix == nil || fix.Grantable || len(fix.Names) == 0 {
@@ -34,7 +34,7 @@ func AskAdmin(r RoleReport, env pingone.Environment, region string) (AdminReques
 	req.Message = fmt.Sprintf("Could you assign the PingOne role%s %s to %s, scoped to the environment %s? "+
 		"A connector signs in as them and needs %s: %s",
 		plural(len(fix.Names)), roles, who, envName, strings.Join(fix.Covers, ", "), withoutCost(r))
-	api := pingone.Region(strings.ToUpper(region)).APIURL()
+	api := pingone.Region(strings.ToUpper(cmpOr(region, env.Region))).APIURL() // the environment knows its own region
 	if api == "" {
 		api = "$PINGONE_API_URL"
 	}

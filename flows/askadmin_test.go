@@ -39,6 +39,11 @@ func TestAskAdminNamesTheRolesTheActorAndTheEnvironmentWithTheCallsAndConsoleSte
 	if !strings.Contains(req.Command, `"$PINGONE_API_URL/environments/$ENV/applications/$ACTOR/roleAssignments"`) || !strings.Contains(req.Console[1], "Applications > Applications > Sync Worker") {
 		t.Errorf("an app's roles are assigned on the app; an unknown region leaves the API URL to fill in:\n%s\n%q", req.Command, req.Console)
 	}
+	// Without a region given, the environment's own region names the host (apply's JSON has none).
+	env.Region = "AU"
+	if req, _ = AskAdmin(r, env, ""); !strings.Contains(req.Command, `"https://api.pingone.com.au/v1/environments/$ENV/applications/$ACTOR/roleAssignments"`) {
+		t.Errorf("the environment's region was not used:\n%s", req.Command)
+	}
 
 	r.Fix.Grantable = true
 	if _, ok := AskAdmin(r, env, "NA"); ok {
