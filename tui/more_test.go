@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"github.com/pingone-setup/pingone-setup/internal/outwait"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -23,7 +24,7 @@ func TestTheCustomPathSetsFieldTableSettingsChosenUnderMoreSettings(t *testing.T
 	sd := sim.Seed()
 	plan, _ := flows.Plan{Preset: "custom"}.WithPreset()
 	tm := teatest.NewTestModel(t, New(Options{Env: simEnv(sim, srv.URL), Plan: plan, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 40))
-	r := &signInRun{t: t, tm: tm}
+	r := &signInRun{t: t, tm: tm, out: outwait.Output{R: tm.Output()}}
 	for _, q := range []string{"Target environment", "What are you connecting?", "Application name", "Description", "Grant types", "Token endpoint authentication", "Admin-only access", "Use these settings?"} {
 		r.waitFor(q)
 		r.send(tea.KeyEnter)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"github.com/pingone-setup/pingone-setup/internal/outwait"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func TestRAtTheHandOffOfAnAdoptedAppRotatesItsSecretKeepingThePreviousForTheChos
 	old := sim.ApplicationSecret(sd.Production.ID, appID)
 	plan, _ := flows.Plan{Preset: "sync-worker"}.WithPreset()
 	tm := teatest.NewTestModel(t, New(Options{Env: simEnv(sim, srv.URL), Plan: plan, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 40))
-	r := &signInRun{t: t, tm: tm}
+	r := &signInRun{t: t, tm: tm, out: outwait.Output{R: tm.Output()}}
 	for _, q := range []string{"Target environment", "What are you connecting?", "The sync-worker preset sets"} {
 		r.waitFor(q)
 		r.send(tea.KeyEnter)
@@ -51,7 +52,7 @@ func TestRAtTheHandOffOfAnAdoptedAppRotatesItsSecretKeepingThePreviousForTheChos
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	rest := make([]byte, 1<<20)
 	n, _ := tm.FinalOutput(t).Read(rest)
-	all := string(r.seen) + string(rest[:n])
+	all := string(r.out.Seen) + string(rest[:n])
 
 	st, _ := final.Result()
 	now := sim.ApplicationSecret(sd.Production.ID, appID)

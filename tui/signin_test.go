@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pingone-setup/pingone-setup/internal/outwait"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -22,31 +23,12 @@ import (
 
 // signInRun is a wizard at its Sign in step, the sign-ins answered by the simulator.
 type signInRun struct {
-	t    *testing.T
-	tm   *teatest.TestModel
-	seen []byte
-	from int
+	t   *testing.T
+	tm  *teatest.TestModel
+	out outwait.Output
 }
 
-func (r *signInRun) waitFor(text string) {
-	r.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	buf := make([]byte, 64<<10)
-	for {
-		if i := bytes.Index(r.seen[r.from:], []byte(text)); i >= 0 {
-			r.from += i
-			return
-		}
-		if time.Now().After(deadline) {
-			r.t.Fatalf("no %q after 10 s; the end of the output:\n%s", text, tail(r.seen, 3000))
-		}
-		n, _ := r.tm.Output().Read(buf)
-		r.seen = append(r.seen, buf[:n]...)
-		if n == 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-}
+func (r *signInRun) waitFor(text string) { r.t.Helper(); r.out.WaitFor(r.t, text) }
 
 func (r *signInRun) send(keys ...tea.KeyType) {
 	for _, k := range keys {
@@ -77,7 +59,7 @@ func TestABareEnvironmentIDHasItsRegionFoundWithASpinnerAndPickedFromTheListWhen
 		},
 	}
 	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 30))
-	r := &signInRun{t: t, tm: tm}
+	r := &signInRun{t: t, tm: tm, out: outwait.Output{R: tm.Output()}}
 	r.waitFor("Which environment do you sign in to?")
 	r.typeText(envID)
 	r.send(tea.KeyEnter) // to the region: "Find it" is the default
@@ -100,7 +82,7 @@ func TestABareEnvironmentIDHasItsRegionFoundWithASpinnerAndPickedFromTheListWhen
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	rest := make([]byte, 1<<20)
 	n, _ := tm.FinalOutput(t).Read(rest)
-	all := append(r.seen, rest[:n]...)
+	all := append(r.out.Seen, rest[:n]...)
 
 	if len(got) != 1 || got[0].Method != LoginToken || got[0].Region != pingone.RegionEU || got[0].EnvironmentID != envID || got[0].Token != token {
 		t.Errorf("the sign-in asked for %+v", got)
@@ -140,7 +122,7 @@ func TestTheWorkersSecretIsMaskedAndAFailedSignInReturnsToTheChoiceWithoutEnding
 		},
 	}
 	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: &bytes.Buffer{}}), teatest.WithInitialTermSize(100, 30))
-	r := &signInRun{t: t, tm: tm}
+	r := &signInRun{t: t, tm: tm, out: outwait.Output{R: tm.Output()}}
 	r.waitFor("Which environment do you sign in to?")
 	r.typeText(envID)
 	r.send(tea.KeyEnter, tea.KeyEnter)
@@ -168,7 +150,7 @@ func TestTheWorkersSecretIsMaskedAndAFailedSignInReturnsToTheChoiceWithoutEnding
 	r.waitFor("Target environment")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
-	if strings.Contains(string(r.seen), secret) {
+	if strings.Contains(string(r.out.Seen), secret) {
 		t.Error("the secret was shown on the screen")
 	}
 	if calls != 2 {
@@ -193,7 +175,7 @@ func TestTheBrowserPageOpensAndCopiesTheURLAndEscCancelsTheSignInBackToTheChoice
 	var clip bytes.Buffer
 	var mu sync.Mutex
 	tm := teatest.NewTestModel(t, New(Options{SignIn: si, Stdout: lockedWriter{&mu, &clip}}), teatest.WithInitialTermSize(120, 30))
-	r := &signInRun{t: t, tm: tm}
+	r := &signInRun{t: t, tm: tm, out: outwait.Output{R: tm.Output()}}
 	r.waitFor("Which environment do you sign in to?")
 	r.typeText("https://console.pingone.eu/?env=" + envID)
 	r.send(tea.KeyEnter)

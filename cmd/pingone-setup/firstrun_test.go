@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/pingone-setup/pingone-setup/internal/outwait"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,13 +29,12 @@ import (
 // variables; only the simulator's endpoints (as --api-url and --auth-url), and the same Sign in
 // step runWizard gives the screen.
 type firstRun struct {
-	t    *testing.T
-	e    *env
-	c    *common
-	w    *wizardSignIn
-	tm   *teatest.TestModel
-	seen []byte
-	from int
+	t   *testing.T
+	e   *env
+	c   *common
+	w   *wizardSignIn
+	tm  *teatest.TestModel
+	out outwait.Output
 
 	mu      sync.Mutex
 	prompts []tui.Prompt
@@ -84,37 +84,13 @@ func startFirstRun(t *testing.T, e *env, args ...string) *firstRun {
 	}
 	m := tui.New(tui.Options{SignIn: opts, Steps: flows.Steps(), Stdout: &bytes.Buffer{}})
 	fr.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 50))
+	fr.out.R = fr.tm.Output()
 	t.Cleanup(fr.w.close)
 	return fr
 }
 
 // waitFor waits for text in the output from where the previous wait matched on.
-func (fr *firstRun) waitFor(text string) {
-	fr.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	buf := make([]byte, 64<<10)
-	for {
-		if i := bytes.Index(fr.seen[fr.from:], []byte(text)); i >= 0 {
-			fr.from += i
-			return
-		}
-		if time.Now().After(deadline) {
-			fr.t.Fatalf("no %q after 20 s; the end of the output:\n%s", text, tailOf(fr.seen, 3000))
-		}
-		n, _ := fr.tm.Output().Read(buf)
-		fr.seen = append(fr.seen, buf[:n]...)
-		if n == 0 {
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
-}
-
-func tailOf(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return string(b)
-}
+func (fr *firstRun) waitFor(text string) { fr.t.Helper(); fr.out.WaitFor(fr.t, text) }
 
 func (fr *firstRun) typeText(s string) {
 	fr.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
@@ -185,14 +161,14 @@ func TestAFirstRunFromNothingSignsInWithADeviceCodeAtTheSignInStepAndGoesOnToThe
 		t.Fatal(err)
 	}
 	fr.waitFor("Target environment")
-	if !bytes.Contains(fr.seen, []byte("Signed in: ")) {
+	if !bytes.Contains(fr.out.Seen, []byte("Signed in: ")) {
 		t.Error("the wizard should say it signed in")
 	}
-	if !bytes.Contains(fr.seen, []byte(e.seed.Admin.Username)) {
+	if !bytes.Contains(fr.out.Seen, []byte(e.seed.Admin.Username)) {
 		t.Errorf("the wizard should say who signed in (%s)", e.seed.Admin.Username)
 	}
-	if !bytes.Contains(fr.seen, []byte("expires at")) {
-		t.Errorf("the wizard should say when the token expires:\n%s", fr.seen)
+	if !bytes.Contains(fr.out.Seen, []byte("expires at")) {
+		t.Errorf("the wizard should say when the token expires:\n%s", fr.out.Seen)
 	}
 	fr.quit()
 
